@@ -1,0 +1,38 @@
+# Shared by the scripts: finds a JDK >= 25 and builds target/nstrace.jar when it is missing or stale.
+# Sourced, not run. Sets JAVA_HOME and NSTRACE_JAR.
+
+NSTRACE_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NSTRACE_JAR="$NSTRACE_HOME/target/nstrace.jar"
+
+java_major() { # prints the feature version of $1/bin/java, or nothing
+    "$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2; exit}'
+}
+
+find_jdk() {
+    local candidate v
+    for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25* /usr/lib/jvm/*; do
+        [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+        v=$(java_major "$candidate")
+        if [ -n "$v" ] && [ "$v" -ge 25 ] 2>/dev/null; then
+            JAVA_HOME=$candidate
+            export JAVA_HOME
+            return 0
+        fi
+    done
+    echo "nstrace: no JDK 25 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm/*); install one, e.g. Temurin 25, and set JAVA_HOME" >&2
+    return 3
+}
+
+jar_is_stale() {
+    [ -f "$NSTRACE_JAR" ] || return 0
+    [ -n "$(find "$NSTRACE_HOME/src/main" "$NSTRACE_HOME/pom.xml" -newer "$NSTRACE_JAR" -print -quit 2>/dev/null)" ]
+}
+
+build_jar() {
+    command -v mvn >/dev/null || { echo "nstrace: maven (mvn) is needed to build nstrace: apt-get install maven" >&2; return 3; }
+    echo "nstrace: building $NSTRACE_JAR ..." >&2
+    (cd "$NSTRACE_HOME" && mvn -q -B -o -DskipTests package >/tmp/nstrace-build.$$.log 2>&1 \
+        || mvn -q -B -DskipTests package >/tmp/nstrace-build.$$.log 2>&1) \
+        || { cat /tmp/nstrace-build.$$.log >&2; rm -f /tmp/nstrace-build.$$.log; echo "nstrace: build failed" >&2; return 4; }
+    rm -f /tmp/nstrace-build.$$.log
+}

@@ -1,0 +1,24 @@
+package io.nstrace;
+
+import io.nstrace.cli.AppContext;
+import io.nstrace.cli.Cli;
+
+import java.io.PrintWriter;
+
+/** Entry point: the only place that calls {@link System#exit}. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int rc;
+        try (AppContext context = AppContext.fromEnvironment()) {
+            rc = Cli.create(context, out, err).execute(args);
+        }
+        out.flush();
+        err.flush();
+        System.exit(rc);
+    }
+}

@@ -1,0 +1,23 @@
+package io.nstrace.cli;
+
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
+/** Builds the one picocli command model that both the command line and the shell execute. */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static CommandLine create(AppContext context, PrintWriter out, PrintWriter err) {
+        ErrorHandler errors = new ErrorHandler();
+        CommandLine cmd = new CommandLine(new NstraceCommand(context));
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setExecutionExceptionHandler(errors);
+        cmd.setParameterExceptionHandler(errors);
+        cmd.setExitCodeExceptionMapper(errors);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        return cmd;
+    }
+}

@@ -1,0 +1,66 @@
+package io.nstrace.cli;
+
+import io.nstrace.ExitCodes;
+import io.nstrace.NstraceException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IExitCodeExceptionMapper;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/**
+ * Turns every failure into one line on stderr, {@code nstrace <command>: <message>}, and a named exit code:
+ * explained failures carry theirs, usage errors give 2, anything else is a bug (4, stack trace with --verbose).
+ */
+final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler, IExitCodeExceptionMapper {
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        String prefix = prefix(cmd);
+        if (ex instanceof NstraceException ne) {
+            err.println(cmd.getColorScheme().errorText(prefix + ne.getMessage()));
+            err.flush();
+            return ne.exitCode();
+        }
+        err.println(cmd.getColorScheme().errorText(prefix + "internal error: " + ex));
+        if (verbose(parseResult)) {
+            StringWriter trace = new StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            err.print(trace);
+        } else {
+            err.println("run again with --verbose for the stack trace, and report it as a bug");
+        }
+        err.flush();
+        return ExitCodes.INTERNAL;
+    }
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getColorScheme().errorText(prefix(cmd) + ex.getMessage().strip()));
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    @Override
+    public int getExitCode(Throwable exception) {
+        return exception instanceof NstraceException ne ? ne.exitCode() : ExitCodes.INTERNAL;
+    }
+
+    private static String prefix(CommandLine cmd) {
+        return cmd.getCommandSpec().qualifiedName() + ": ";
+    }
+
+    private static boolean verbose(ParseResult parseResult) {
+        ParseResult root = parseResult;
+        return root != null && root.hasMatchedOption("--verbose");
+    }
+}

@@ -1,0 +1,132 @@
+package io.nstrace.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few libc calls NIO lacks, bound once through FFM. Every call captures errno and every return value is
+ * checked: a failure becomes a {@link NativeException} naming the call and its target.
+ */
+public final class Libc {
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_CLOEXEC = 0x80000;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(
+            java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle IOCTL = bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle MOUNT = bind("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle GETUID = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("geteuid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private Libc() {
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... extra) {
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = CAPTURE;
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd, options);
+    }
+
+    /** Opens {@code path} with {@code flags} and returns the descriptor. */
+    public static int open(String path, int flags) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags);
+            if (fd < 0) {
+                throw new NativeException("open", path, errno(state));
+            }
+            return fd;
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("open " + path, t);
+        }
+    }
+
+    /** Closes a descriptor; errors on close are not actionable and are ignored. */
+    public static void close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            int ignored = (int) CLOSE.invokeExact(arena.allocate(CALL_STATE), fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("close " + fd, t);
+        }
+    }
+
+    /** ioctl with a pointer argument; returns the call's non-negative result. */
+    public static int ioctl(int fd, long request, MemorySegment arg, String target) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) IOCTL.invokeExact(state, fd, request, arg);
+            if (rc < 0) {
+                throw new NativeException("ioctl 0x" + Long.toHexString(request), target, errno(state));
+            }
+            return rc;
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("ioctl " + target, t);
+        }
+    }
+
+    /** mount(2) without data. */
+    public static void mount(String source, String target, String fstype, long flags) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target),
+                    arena.allocateFrom(fstype), flags, MemorySegment.NULL);
+            if (rc < 0) {
+                throw new NativeException("mount " + fstype + " on", target, errno(state));
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("mount " + target, t);
+        }
+    }
+
+    /** The effective user id of this process. */
+    public static int geteuid() {
+        try {
+            return (int) GETUID.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("geteuid", t);
+        }
+    }
+
+    /** The C library's text for an errno value. */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+}
