@@ -35,6 +35,8 @@ public final class Libc {
             Linker.Option.firstVariadicArg(2));
     private static final MethodHandle MOUNT = bind("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle MKFIFO = bind("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle KILL = bind("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETUID = LINKER.downcallHandle(
             LINKER.defaultLookup().find("geteuid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
@@ -104,6 +106,36 @@ public final class Libc {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("mount " + target, t);
+        }
+    }
+
+    /** mkfifo(3): creates a named pipe with {@code mode}. */
+    public static void mkfifo(String path, int mode) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) MKFIFO.invokeExact(state, arena.allocateFrom(path), mode);
+            if (rc < 0) {
+                throw new NativeException("mkfifo", path, errno(state));
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("mkfifo " + path, t);
+        }
+    }
+
+    /** kill(2): sends {@code signal} to {@code pid}. */
+    public static void kill(int pid, int signal) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) KILL.invokeExact(state, pid, signal);
+            if (rc < 0) {
+                throw new NativeException("kill -" + signal, Integer.toString(pid), errno(state));
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("kill " + pid, t);
         }
     }
 
