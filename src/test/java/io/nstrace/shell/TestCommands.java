@@ -35,6 +35,8 @@ final class TestCommands {
         cmd.addSubcommand(new CommandLine(new Fail(), cmd.getFactory()));
         cmd.addSubcommand(new CommandLine(new Block(), cmd.getFactory()));
         cmd.addSubcommand(new CommandLine(new Attach(), cmd.getFactory()));
+        cmd.setOut(out); // reach the subcommands added after Cli.create, as the annotated ones are reached
+        cmd.setErr(err);
         return cmd;
     }
 
