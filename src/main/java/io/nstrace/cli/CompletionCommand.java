@@ -35,9 +35,7 @@ final class CompletionCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (shell == Shell.zsh) {
             out.println("#compdef " + root.getCommandName());
-            out.println("# zsh: the bash completion script, run through bashcompinit");
-            out.println("autoload -U +X compinit && compinit");
-            out.println("autoload -U +X bashcompinit && bashcompinit");
+            out.println("# zsh runs the bash completion script below through bashcompinit, which it loads itself");
         }
         out.print(bash);
         out.flush();

@@ -16,7 +16,12 @@ import java.util.concurrent.Callable;
 @Command(name = "nstrace",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Finds every container (PID namespace) on this host and traces it with ftrace.",
+        description = {"Finds every container (PID namespace) on this host and traces it with ftrace.",
+                "Without a command on a terminal, starts the interactive trace> shell."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:success", "1:user error: unknown or ambiguous container, bad event or filter",
+                "2:usage error", "3:environment: not root, no tracefs, the kernel lacks or refuses a feature",
+                "4:internal error (a bug: run with --verbose and report it)"},
         subcommands = {
                 HelpCommand.class,
                 ShellCommand.class,
