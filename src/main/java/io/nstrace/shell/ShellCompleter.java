@@ -1,5 +1,6 @@
 package io.nstrace.shell;
 
+import io.nstrace.cli.AppContext;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
@@ -20,15 +21,23 @@ import java.util.List;
  * {@link Path} or {@link File}; the shell's own words ({@code exit}, {@code quit}) at the start of a line and
  * command names after {@code help}.
  * A value ending in ':' (an event system such as {@code sched:}) gets no trailing space, so TAB goes on.
+ *
+ * <p>{@code AutoComplete.complete} parses the line into the model it is given (setting the command objects'
+ * options, and re-pointing {@code spec.commandLine()} to a throw-away {@code CommandLine}), so the shell gives
+ * this completer a model of its own, never the one it executes, and the global options it sets on the context
+ * (a line starting {@code --proc DIR}) are put back after every completion.
  */
 public final class ShellCompleter implements Completer {
     static final List<String> BUILTINS = List.of("exit", "quit");
 
     private final CommandSpec root;
+    private final AppContext context;
     private final PathCompleter paths;
 
-    public ShellCompleter(CommandSpec root, Path workDir, Path home) {
+    /** @param root a model used for completion only (see the class comment) */
+    public ShellCompleter(CommandSpec root, AppContext context, Path workDir, Path home) {
         this.root = root;
+        this.context = context;
         this.paths = new PathCompleter(workDir, home);
     }
 
@@ -41,7 +50,12 @@ public final class ShellCompleter implements Completer {
             return;
         }
         List<CharSequence> found = new ArrayList<>();
-        AutoComplete.complete(root, words.toArray(String[]::new), index, 0, line.cursor(), found);
+        AppContext.Roots roots = context.roots();
+        try {
+            AutoComplete.complete(root, words.toArray(String[]::new), index, 0, line.cursor(), found);
+        } finally {
+            context.restore(roots);
+        }
         if (index == 0) {
             found.addAll(BUILTINS);
         } else if (index == 1 && words.getFirst().equals("help")) {
@@ -51,6 +65,9 @@ public final class ShellCompleter implements Completer {
         for (CharSequence c : found) {
             String value = c.toString();
             boolean partial = value.endsWith(":");
+            if (value.startsWith("-") && !typed.startsWith("-")) {
+                continue; // options only once a '-' is typed, as in bash: TAB alone lists values and commands
+            }
             if (!(partial && value.equals(typed))) { // "sched:" typed: offer its events, not itself again
                 candidates.add(new Candidate(value, value, null, null, null, null, !partial));
             }

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The {@code trace>} shell: a JLine loop over the picocli model of the command line, so every command and flag
@@ -57,21 +58,23 @@ public final class TraceShell {
     private int lastFailure;
 
     /**
-     * @param cmd         the model to run, from {@link Cli#create} (tests may add subcommands)
+     * @param models      makes the picocli model: {@code () -> Cli.create(context, out, err)} (tests add
+     *                    subcommands); called twice, for the model that runs lines and for completion's own
      * @param interactive prompt, history, Ctrl-C handling and exit confirmation (a real terminal)
      * @param historyFile where history persists (interactive only), or null for none
      */
-    public TraceShell(AppContext context, CommandLine cmd, Terminal terminal, boolean interactive, Path historyFile) {
+    public TraceShell(AppContext context, Supplier<CommandLine> models, Terminal terminal, boolean interactive,
+                      Path historyFile) {
         this.context = context;
-        this.cmd = cmd;
+        this.cmd = models.get();
         this.terminal = terminal;
         this.interactive = interactive;
         cmd.setOut(terminal.writer());
         cmd.setColorScheme(CommandLine.Help.defaultColorScheme(isDumb(terminal) ? Ansi.OFF : Ansi.ON));
         LineReaderBuilder builder = LineReaderBuilder.builder().terminal(terminal).appName("nstrace")
                 .parser(new DefaultParser())
-                .completer(new ShellCompleter(cmd.getCommandSpec(), Path.of("").toAbsolutePath(),
-                        Path.of(System.getProperty("user.home"))))
+                .completer(new ShellCompleter(models.get().getCommandSpec(), context,
+                        Path.of("").toAbsolutePath(), Path.of(System.getProperty("user.home"))))
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true);
         if (interactive && historyFile != null) {
             builder.variable(LineReader.HISTORY_FILE, historyFile);
@@ -88,8 +91,8 @@ public final class TraceShell {
         try (Terminal terminal = TerminalBuilder.builder().system(true).nativeSignals(true).build()) {
             boolean interactive = context.stdinIsTerminal() && !isDumb(terminal);
             PrintWriter err = interactive ? terminal.writer() : new PrintWriter(System.err, true);
-            CommandLine cmd = Cli.create(context, terminal.writer(), err);
-            return new TraceShell(context, cmd, terminal, interactive, historyFile).run();
+            return new TraceShell(context, () -> Cli.create(context, terminal.writer(), err), terminal, interactive,
+                    historyFile).run();
         } catch (IOException e) {
             throw NstraceException.environment("cannot open the terminal: " + e.getMessage());
         }

@@ -55,7 +55,7 @@ class ShellCompleterTest {
         Files.createDirectories(work.resolve("traces"));
         Files.writeString(work.resolve("trace.dat"), "");
         Files.writeString(work.resolve("traces/web.dat"), "");
-        completer = new ShellCompleter(cmd.getCommandSpec(), work, tmp);
+        completer = new ShellCompleter(cmd.getCommandSpec(), context, work, tmp);
         terminal = new DumbTerminal("test", Terminal.TYPE_DUMB, new ByteArrayInputStream(new byte[0]),
                 new ByteArrayOutputStream(), StandardCharsets.UTF_8);
         reader = LineReaderBuilder.builder().terminal(terminal).build();
@@ -95,6 +95,11 @@ class ShellCompleterTest {
     }
 
     @Test
+    void optionsOnlyOnceADashIsTyped() {
+        assertEquals(List.of("bash", "zsh"), offered("completion "));
+    }
+
+    @Test
     void enumOptionValues() {
         assertEquals(List.of("dat", "json", "text"), offered("attach --format "));
     }
@@ -130,6 +135,14 @@ class ShellCompleterTest {
         assertEquals(List.of("trace.dat", "traces/"), offered("attach -o t"));
         assertEquals(List.of("traces/web.dat"), offered("attach -o traces/"));
         assertTrue(offered("--proc ").contains("traces/"), "a global Path option completes paths too");
+    }
+
+    @Test
+    void completingALineWithGlobalOptionsLeavesTheContextAlone() {
+        Path before = context.proc();
+        assertTrue(offered("--proc /elsewhere --verbose attach --f").contains("--format"));
+        assertEquals(before, context.proc(), "completion parses the line, which must not change the roots");
+        assertFalse(context.verbose());
     }
 
     @Test

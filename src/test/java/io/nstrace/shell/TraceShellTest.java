@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -54,8 +53,9 @@ class TraceShellTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringWriter err = new StringWriter();
         try (Terminal terminal = new DumbTerminal("test", Terminal.TYPE_DUMB, in, out, StandardCharsets.UTF_8)) {
-            CommandLine cmd = TestCommands.model(context, terminal.writer(), new PrintWriter(err, true));
-            int rc = new TraceShell(context, cmd, terminal, interactive, history).run();
+            PrintWriter errWriter = new PrintWriter(err, true);
+            int rc = new TraceShell(context, () -> TestCommands.model(context, terminal.writer(), errWriter), terminal,
+                    interactive, history).run();
             terminal.flush();
             return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString());
         }
@@ -173,8 +173,9 @@ class TraceShellTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AtomicInteger rc = new AtomicInteger(-1);
         try (Terminal terminal = new DumbTerminal("test", Terminal.TYPE_DUMB, in, out, StandardCharsets.UTF_8)) {
-            CommandLine cmd = TestCommands.model(context, terminal.writer(), new PrintWriter(new StringWriter()));
-            TraceShell shell = new TraceShell(context, cmd, terminal, true, null);
+            TraceShell shell = new TraceShell(context,
+                    () -> TestCommands.model(context, terminal.writer(), new PrintWriter(new StringWriter())),
+                    terminal, true, null);
             Thread t = Thread.ofPlatform().start(() -> rc.set(shell.run()));
             keys.write("block\n".getBytes());
             keys.flush();
