@@ -1,5 +1,6 @@
 package io.nstrace.shell;
 
+import io.nstrace.ExitCodes;
 import io.nstrace.NstraceException;
 import io.nstrace.cli.AppContext;
 import io.nstrace.cli.Cli;
@@ -171,7 +172,7 @@ public final class TraceShell {
                 + ": expected no argument or a number, got '" + String.join(" ", words.subList(1, words.size()))
                 + "'"));
         cmd.getErr().flush();
-        lastFailure = io.nstrace.ExitCodes.USAGE;
+        lastFailure = ExitCodes.USAGE;
         return null;
     }
 

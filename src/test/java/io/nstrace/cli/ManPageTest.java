@@ -18,5 +18,9 @@ class ManPageTest {
         assertTrue(top.contains("*--proc*=_DIR_"), top);
         String shell = Files.readString(man.resolve("nstrace-shell.adoc"));
         assertTrue(shell.contains("= nstrace-shell(1)") && shell.contains("--history"), shell);
+        if (Files.isExecutable(Path.of("/usr/bin/asciidoctor"))) { // the build's man-roff profile ran
+            String roff = Files.readString(man.resolve("nstrace-shell.1"));
+            assertTrue(roff.contains(".TH \"NSTRACE-SHELL\" \"1\""), roff);
+        }
     }
 }
