@@ -31,8 +31,8 @@ jar_is_stale() {
 build_jar() {
     command -v mvn >/dev/null || { echo "nstrace: maven (mvn) is needed to build nstrace: apt-get install maven" >&2; return 3; }
     echo "nstrace: building $NSTRACE_JAR ..." >&2
-    (cd "$NSTRACE_HOME" && mvn -q -B -o -DskipTests package >/tmp/nstrace-build.$$.log 2>&1 \
-        || mvn -q -B -DskipTests package >/tmp/nstrace-build.$$.log 2>&1) \
+    (cd "$NSTRACE_HOME" && mvn -q -B -o -DskipTests package </dev/null >/tmp/nstrace-build.$$.log 2>&1 \
+        || mvn -q -B -DskipTests package </dev/null >/tmp/nstrace-build.$$.log 2>&1) \
         || { cat /tmp/nstrace-build.$$.log >&2; rm -f /tmp/nstrace-build.$$.log; echo "nstrace: build failed" >&2; return 4; }
     rm -f /tmp/nstrace-build.$$.log
 }

@@ -3,8 +3,12 @@ package io.nstrace.cli;
 import io.nstrace.tracefs.TraceFs;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * What lives longer than one parsed command: the filesystem roots and the services built on them. One context
@@ -15,6 +19,12 @@ public final class AppContext implements AutoCloseable {
     private Path proc;
     private Optional<Path> tracefsOverride;
     private TraceFs traceFs;
+    private boolean verbose;
+    private boolean inShell;
+    private BooleanSupplier stdinIsTerminal = AppContext::consoleIsTerminal;
+    private Supplier<List<String>> containerNames = List::of;
+    private ExitGuard exitGuard = ExitGuard.NONE;
+    private StatusSource statusSource = StatusSource.NONE;
 
     public AppContext(Path proc, Optional<Path> tracefsOverride) {
         this.proc = proc;
@@ -52,6 +62,82 @@ public final class AppContext implements AutoCloseable {
             this.tracefsOverride = o;
             this.traceFs = null;
         }
+    }
+
+    /** The global options in force, to put back after a shell line that gave its own. */
+    public record Roots(Path proc, Optional<Path> tracefsOverride, boolean verbose) {
+    }
+
+    public Roots roots() {
+        return new Roots(proc, tracefsOverride, verbose);
+    }
+
+    public void restore(Roots roots) {
+        proc(roots.proc());
+        if (!roots.tracefsOverride().equals(tracefsOverride)) {
+            tracefsOverride = roots.tracefsOverride();
+            traceFs = null;
+        }
+        verbose = roots.verbose();
+    }
+
+    public boolean verbose() {
+        return verbose;
+    }
+
+    /** Called by the global {@code --verbose} option. */
+    void verbose(boolean on) {
+        verbose |= on;
+    }
+
+    /** Whether a {@code trace>} shell is running on this context (a nested one is refused). */
+    public boolean inShell() {
+        return inShell;
+    }
+
+    public void inShell(boolean on) {
+        inShell = on;
+    }
+
+    /** Whether stdin is a terminal: plain {@code nstrace} then starts the shell. */
+    public boolean stdinIsTerminal() {
+        return stdinIsTerminal.getAsBoolean();
+    }
+
+    public void stdinIsTerminal(BooleanSupplier probe) {
+        stdinIsTerminal = Objects.requireNonNull(probe);
+    }
+
+    private static boolean consoleIsTerminal() {
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal();
+    }
+
+    /** Names of the containers that exist now, asked afresh on every completion (discovery wires it). */
+    public List<String> containerNames() {
+        return containerNames.get();
+    }
+
+    public void containerNames(Supplier<List<String>> supplier) {
+        containerNames = Objects.requireNonNull(supplier);
+    }
+
+    /** Consulted when the shell is asked to exit (sessions wire it: traces not dumped yet). */
+    public ExitGuard exitGuard() {
+        return exitGuard;
+    }
+
+    public void exitGuard(ExitGuard guard) {
+        exitGuard = Objects.requireNonNull(guard);
+    }
+
+    /** The shell's bottom status line (sessions wire it: events/s and lost per session). */
+    public StatusSource statusSource() {
+        return statusSource;
+    }
+
+    public void statusSource(StatusSource source) {
+        statusSource = Objects.requireNonNull(source);
     }
 
     /** The tracefs mount, located (or mounted) on first use. */

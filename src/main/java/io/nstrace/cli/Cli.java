@@ -10,8 +10,8 @@ public final class Cli {
     }
 
     public static CommandLine create(AppContext context, PrintWriter out, PrintWriter err) {
-        ErrorHandler errors = new ErrorHandler();
-        CommandLine cmd = new CommandLine(new NstraceCommand(context));
+        ErrorHandler errors = new ErrorHandler(context);
+        CommandLine cmd = new CommandLine(NstraceCommand.class, new ContextFactory(context));
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler(errors);

@@ -17,6 +17,11 @@ import java.io.StringWriter;
  * explained failures carry theirs, usage errors give 2, anything else is a bug (4, stack trace with --verbose).
  */
 final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler, IExitCodeExceptionMapper {
+    private final AppContext context;
+
+    ErrorHandler(AppContext context) {
+        this.context = context;
+    }
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
@@ -26,6 +31,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
             err.println(cmd.getColorScheme().errorText(prefix + ne.getMessage()));
             err.flush();
             return ne.exitCode();
+        }
+        if (interrupted(ex)) {
+            err.println(cmd.getColorScheme().errorText(prefix + "interrupted"));
+            err.flush();
+            return ExitCodes.USER;
         }
         err.println(cmd.getColorScheme().errorText(prefix + "internal error: " + ex));
         if (verbose(parseResult)) {
@@ -59,8 +69,18 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         return cmd.getCommandSpec().qualifiedName() + ": ";
     }
 
-    private static boolean verbose(ParseResult parseResult) {
-        ParseResult root = parseResult;
-        return root != null && root.hasMatchedOption("--verbose");
+    private boolean verbose(ParseResult parseResult) {
+        return context.verbose() || parseResult != null && parseResult.hasMatchedOption("--verbose");
+    }
+
+    /** Ctrl-C in the shell interrupts the command's thread; a command that lets that escape just stops. */
+    private static boolean interrupted(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.nio.channels.ClosedByInterruptException
+                    || t instanceof java.io.InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

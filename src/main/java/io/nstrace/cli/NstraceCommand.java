@@ -1,6 +1,8 @@
 package io.nstrace.cli;
 
+import io.nstrace.shell.TraceShell;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -14,17 +16,22 @@ import java.util.concurrent.Callable;
 @Command(name = "nstrace",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Finds every container (PID namespace) on this host and traces it with ftrace.",
+        description = {"Finds every container (PID namespace) on this host and traces it with ftrace.",
+                "Without a command on a terminal, starts the interactive trace> shell."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:success", "1:user error: unknown or ambiguous container, bad event or filter",
+                "2:usage error", "3:environment: not root, no tracefs, the kernel lacks or refuses a feature",
+                "4:internal error (a bug: run with --verbose and report it)"},
         subcommands = {
+                HelpCommand.class,
+                ShellCommand.class,
+                CompletionCommand.class,
         })
 public final class NstraceCommand implements Callable<Integer> {
     private final AppContext context;
 
     @Spec
     CommandSpec spec;
-
-    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of internal errors.")
-    boolean verbose;
 
     public NstraceCommand(AppContext context) {
         this.context = context;
@@ -50,8 +57,17 @@ public final class NstraceCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of internal errors.")
+    void verbose(boolean on) {
+        context.verbose(on);
+    }
+
+    /** No command: the shell when stdin is a terminal (and no shell runs yet), else a usage error. */
     @Override
     public Integer call() {
+        if (context.stdinIsTerminal() && !context.inShell()) {
+            return TraceShell.onSystemTerminal(context, TraceShell.defaultHistoryFile());
+        }
         throw new ParameterException(spec.commandLine(), "missing command");
     }
 }
