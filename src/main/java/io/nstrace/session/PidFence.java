@@ -1,0 +1,136 @@
+package io.nstrace.session;
+
+import io.nstrace.discovery.ProcessInfo;
+import io.nstrace.tracefs.TraceInstance;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+
+/**
+ * The instance's PID filter: the host TIDs of one PID namespace in {@code set_event_pid} (and
+ * {@code set_ftrace_pid} with function tracing). The first write replaces ({@code >}); every later one appends
+ * ({@code >>}), so the list is never rewritten while tracing. A TID is written only after re-checking,
+ * right before the write, that it is in the namespace, and checked again after: if it left (PID reuse) the
+ * list is rewritten without it, so a process outside the container is never kept.
+ */
+final class PidFence {
+    static final String EVENT_PIDS = "set_event_pid";
+    static final String FTRACE_PIDS = "set_ftrace_pid";
+    /** Below the 4 KB a tracefs PID write parses at once, so no number is split between writes. */
+    static final int BATCH_BYTES = 3000;
+
+    private final TraceInstance instance;
+    private final ProcessProbe probe;
+    private final long pidnsInode;
+    private final List<String> files;
+    private final TreeSet<Integer> written = new TreeSet<>();
+
+    PidFence(TraceInstance instance, ProcessProbe probe, long pidnsInode, boolean ftrace) {
+        this.instance = instance;
+        this.probe = probe;
+        this.pidnsInode = pidnsInode;
+        this.files = ftrace ? List.of(EVENT_PIDS, FTRACE_PIDS) : List.of(EVENT_PIDS);
+    }
+
+    /** The initial list, replacing whatever the file held. */
+    synchronized List<Integer> init(Collection<Integer> tids) {
+        List<Integer> ok = verified(tids);
+        if (ok.isEmpty()) {
+            throw io.nstrace.NstraceException.user("the container has no processes left to trace");
+        }
+        written.clear();
+        written.addAll(ok);
+        for (String f : files) {
+            writeAll(f, written, true);
+        }
+        return ok;
+    }
+
+    /** Appends the TIDs not written yet that are in the namespace; returns those added, with their details. */
+    synchronized List<ProcessInfo> add(Collection<Integer> tids) {
+        List<Integer> fresh = new ArrayList<>();
+        for (int t : tids) {
+            if (!written.contains(t)) {
+                fresh.add(t);
+            }
+        }
+        List<Integer> ok = verified(fresh);
+        if (ok.isEmpty()) {
+            return List.of();
+        }
+        List<ProcessInfo> infos = new ArrayList<>();
+        for (int t : ok) {
+            probe.describe(t, pidnsInode).ifPresent(infos::add);
+        }
+        for (String f : files) {
+            writeAll(f, ok, false);
+        }
+        written.addAll(ok);
+        List<Integer> left = ok.stream().filter(t -> !probe.inNamespace(t, pidnsInode)).toList();
+        if (!left.isEmpty()) {
+            // the PID was reused between the check and the write: rewrite the list without it
+            written.removeAll(left);
+            if (written.isEmpty()) {
+                // an empty set_event_pid would trace every process: stop tracing instead (the container is gone)
+                instance.write("tracing_on", "0");
+            } else {
+                for (String f : files) {
+                    writeAll(f, written, true);
+                }
+            }
+            infos.removeIf(p -> left.contains(p.tids().getFirst()));
+        }
+        return infos;
+    }
+
+    /** Forgets TIDs that exited (the kernel drops them itself with event-fork), so a reused one can be re-added. */
+    synchronized void forgetGone() {
+        written.removeIf(t -> !probe.inNamespace(t, pidnsInode));
+    }
+
+    synchronized List<Integer> written() {
+        return List.copyOf(written);
+    }
+
+    private List<Integer> verified(Collection<Integer> tids) {
+        List<Integer> ok = new ArrayList<>();
+        for (int t : new TreeSet<>(tids)) {
+            OptionalLong before = probe.startTime(t);
+            if (before.isPresent() && probe.inNamespace(t, pidnsInode) && probe.startTime(t).equals(before)) {
+                ok.add(t);
+            }
+        }
+        return ok;
+    }
+
+    private void writeAll(String file, Collection<Integer> tids, boolean replace) {
+        if (tids.isEmpty()) {
+            return;
+        }
+        StringBuilder batch = new StringBuilder();
+        boolean first = replace;
+        for (int t : tids) {
+            if (batch.length() + 12 > BATCH_BYTES) {
+                put(file, batch.append('\n').toString(), first);
+                first = false;
+                batch.setLength(0);
+            }
+            if (!batch.isEmpty()) {
+                batch.append(' ');
+            }
+            batch.append(t);
+        }
+        put(file, batch.append('\n').toString(), first);
+    }
+
+    private void put(String file, String text, boolean replace) {
+        if (replace) {
+            instance.write(file, text);
+        } else {
+            instance.append(file, text);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.nstrace.session;
+
+import io.nstrace.discovery.ProcFs;
+import io.nstrace.tracefs.TraceInstance;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Finds processes that enter a traced container later (docker exec, nsenter): they are not children of a
+ * traced PID, so event-fork misses them. One unfiltered instance with sched_process_fork/exec, shared by all
+ * sessions, is read through trace_pipe on a thread; each new PID costs one readlink of /proc/PID/ns/pid,
+ * whatever the number of host processes. A rescan every second is the safety net (lost events, new threads)
+ * and notices containers whose last process exited.
+ */
+final class PidWatcher implements AutoCloseable {
+    static final List<String> EVENTS = List.of("sched/sched_process_fork", "sched/sched_process_exec");
+    static final long RESCAN_MILLIS = 1000;
+
+    private final TraceInstance instance;
+    private final ProcFs proc;
+    private final List<TraceSession> sessions = new CopyOnWriteArrayList<>();
+    private final List<Runnable> execListeners = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+    private final Thread rescanner;
+    private volatile boolean closed;
+
+    PidWatcher(TraceInstance instance, ProcFs proc) {
+        this.instance = instance;
+        this.proc = proc;
+        instance.write("tracing_on", "0");
+        for (String e : EVENTS) {
+            instance.write("events/" + e + "/enable", "1");
+        }
+        instance.write("tracing_on", "1");
+        this.reader = Thread.ofPlatform().daemon().name("nstrace-watch").unstarted(this::readLoop);
+        this.rescanner = Thread.ofPlatform().daemon().name("nstrace-rescan").unstarted(this::rescanLoop);
+        reader.start();
+        rescanner.start();
+    }
+
+    TraceInstance instance() {
+        return instance;
+    }
+
+    void register(TraceSession s) {
+        sessions.add(s);
+        rescan(s);
+    }
+
+    void unregister(TraceSession s) {
+        sessions.remove(s);
+    }
+
+    boolean idle() {
+        return sessions.isEmpty() && execListeners.isEmpty();
+    }
+
+    void onExec(Runnable r) {
+        execListeners.add(r);
+    }
+
+    void removeExecListener(Runnable r) {
+        execListeners.remove(r);
+    }
+
+    void execListenersClear() {
+        execListeners.clear();
+    }
+
+    private void readLoop() {
+        try (FileChannel ch = FileChannel.open(instance.file("trace_pipe"), StandardOpenOption.READ);
+             BufferedReader in = new BufferedReader(Channels.newReader(ch, StandardCharsets.UTF_8))) {
+            String line;
+            while (!closed && (line = in.readLine()) != null) {
+                OptionalInt pid = WatchLine.newPid(line);
+                if (pid.isPresent()) {
+                    dispatch(pid.getAsInt());
+                }
+                if (WatchLine.isExec(line)) {
+                    execListeners.forEach(Runnable::run);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                org.slf4j.LoggerFactory.getLogger(PidWatcher.class).warn("joiner watcher stopped: {}", e.toString());
+            }
+        }
+    }
+
+    /** One readlink for the new PID, then only the sessions of that namespace look further. */
+    void dispatch(int pid) {
+        if (sessions.isEmpty()) {
+            return;
+        }
+        OptionalLong ns = proc.pidnsInode(pid);
+        if (ns.isEmpty()) {
+            return;
+        }
+        for (TraceSession s : sessions) {
+            if (s.container().pidnsInode() == ns.getAsLong()) {
+                List<Integer> tids = new ArrayList<>(proc.tids(pid));
+                tids.add(pid);
+                s.admit(tids);
+            }
+        }
+    }
+
+    private void rescanLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(RESCAN_MILLIS);
+                sessions.forEach(this::rescan);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(PidWatcher.class).warn("rescan failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** The safety net: every process of the namespace (and its threads); ends the session when none is left. */
+    void rescan(TraceSession s) {
+        rescan(proc, s);
+    }
+
+    static void rescan(ProcFs proc, TraceSession s) {
+        long ns = s.container().pidnsInode();
+        List<Integer> tids = new ArrayList<>();
+        for (int pid : proc.pids()) {
+            OptionalLong n = proc.pidnsInode(pid);
+            if (n.isPresent() && n.getAsLong() == ns) {
+                tids.addAll(proc.tids(pid));
+            }
+        }
+        s.fence().forgetGone();
+        if (tids.isEmpty()) {
+            s.ended();
+        } else {
+            s.admit(tids);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            instance.append("trace_marker", "nstrace watcher stopping\n");
+            instance.write("tracing_on", "0");
+        } catch (RuntimeException ignored) {
+            // the instance may already be gone
+        }
+        reader.interrupt();
+        rescanner.interrupt();
+        join(reader);
+        join(rescanner);
+        instance.remove();
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
