@@ -12,13 +12,17 @@ import java.util.TreeSet;
 /**
  * The instance's PID filter: the host TIDs of one PID namespace in {@code set_event_pid} (and
  * {@code set_ftrace_pid} with function tracing). The first write replaces ({@code >}); every later one appends
- * ({@code >>}), so the list is never rewritten while tracing. A TID is written only after re-checking,
- * right before the write, that it is in the namespace, and checked again after: if it left (PID reuse) the
- * list is rewritten without it, so a process outside the container is never kept.
+ * ({@code >>}): truncating the file lifts the filter until the write completes, so the list is never
+ * rewritten once tracing can run. A TID is written only after re-checking, right before the write, that it
+ * is in the namespace (and its start time did not change), and checked again after: if it left, its number
+ * goes into the notrace list, which wins over the PID list, so a process outside the container is never
+ * traced.
  */
 final class PidFence {
     static final String EVENT_PIDS = "set_event_pid";
     static final String FTRACE_PIDS = "set_ftrace_pid";
+    static final String EVENT_NOTRACE_PIDS = "set_event_notrace_pid";
+    static final String FTRACE_NOTRACE_PIDS = "set_ftrace_notrace_pid";
     /** Below the 4 KB a tracefs PID write parses at once, so no number is split between writes. */
     static final int BATCH_BYTES = 3000;
 
@@ -26,6 +30,7 @@ final class PidFence {
     private final ProcessProbe probe;
     private final long pidnsInode;
     private final List<String> files;
+    private final List<String> notraceFiles;
     private final TreeSet<Integer> written = new TreeSet<>();
 
     PidFence(TraceInstance instance, ProcessProbe probe, long pidnsInode, boolean ftrace) {
@@ -33,6 +38,7 @@ final class PidFence {
         this.probe = probe;
         this.pidnsInode = pidnsInode;
         this.files = ftrace ? List.of(EVENT_PIDS, FTRACE_PIDS) : List.of(EVENT_PIDS);
+        this.notraceFiles = ftrace ? List.of(EVENT_NOTRACE_PIDS, FTRACE_NOTRACE_PIDS) : List.of(EVENT_NOTRACE_PIDS);
     }
 
     /** The initial list, replacing whatever the file held. */
@@ -71,15 +77,12 @@ final class PidFence {
         written.addAll(ok);
         List<Integer> left = ok.stream().filter(t -> !probe.inNamespace(t, pidnsInode)).toList();
         if (!left.isEmpty()) {
-            // the PID was reused between the check and the write: rewrite the list without it
+            // exited (or reused) between the check and the write: the stale number must never trace anyone.
+            // Truncating set_event_pid would lift the filter for a moment, so the number goes to the
+            // notrace list instead, which wins; the kernel drops it from both when its next owner exits.
             written.removeAll(left);
-            if (written.isEmpty()) {
-                // an empty set_event_pid would trace every process: stop tracing instead (the container is gone)
-                instance.write("tracing_on", "0");
-            } else {
-                for (String f : files) {
-                    writeAll(f, written, true);
-                }
+            for (String f : notraceFiles) {
+                writeAll(f, left, false);
             }
             infos.removeIf(p -> left.contains(p.tids().getFirst()));
         }

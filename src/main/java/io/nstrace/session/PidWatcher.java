@@ -163,7 +163,7 @@ final class PidWatcher implements AutoCloseable {
         rescanner.interrupt();
         join(reader);
         join(rescanner);
-        instance.remove();
+        SessionManager.removeRetrying(n -> instance.traceFs().createInstance(n), instance);
     }
 
     private static void join(Thread t) {

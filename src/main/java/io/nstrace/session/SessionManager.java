@@ -133,7 +133,7 @@ public final class SessionManager implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // removal below is what matters
         }
-        store.remove(s.instance());
+        removeRetrying(store, s.instance());
         stateDir.remove(s.instance().name());
         stopWatcherIfIdle();
     }
@@ -253,6 +253,26 @@ public final class SessionManager implements AutoCloseable {
         }
     }
 
+    /** rmdir gives EBUSY while any file of the instance is open (a reader, a concurrent write): retry briefly. */
+    static void removeRetrying(InstanceStore store, TraceInstance instance) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                store.remove(instance);
+                return;
+            } catch (NstraceException e) {
+                if (attempt >= 50 || !e.getMessage().endsWith("Device or resource busy")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     private long ownStart() {
         return new ProcessProbe(proc).startTime((int) ProcessHandle.current().pid()).orElse(0);
     }
@@ -264,7 +284,7 @@ public final class SessionManager implements AutoCloseable {
             // best effort before rmdir
         }
         try {
-            store.remove(instance);
+            removeRetrying(store, instance);
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
         }

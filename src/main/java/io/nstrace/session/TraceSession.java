@@ -91,7 +91,7 @@ public final class TraceSession {
     }
 
     /** Adds candidate TIDs (joiners, new threads); only those in the container's namespace get in. */
-    List<ProcessInfo> admit(Collection<Integer> tids) {
+    synchronized List<ProcessInfo> admit(Collection<Integer> tids) {
         if (state == SessionState.DETACHED || state == SessionState.ENDED) {
             return List.of();
         }
