@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,14 +100,12 @@ class SessionKernelTest {
         manager();
         Process a = start("sleep 30");
         Container c = LiveContainers.of("fn", LiveContainers.initOf(a));
-        List<String> before = traceFs.instanceNames();
         NstraceException e = assertThrows(NstraceException.class, () -> manager.attach(c,
                 SessionOptions.defaults().withFunction(false, 0, List.of(), List.of()), SessionListener.NONE));
         assertEquals("function tracing is not permitted by this kernel (lockdown); events still work", e.getMessage());
         assertEquals(ExitCodes.ENVIRONMENT, e.exitCode());
         assertEquals(List.of(), mine(traceFs.instanceNames()));
         assertEquals(List.of(), manager.stateDir().records());
-        assertTrue(before.containsAll(traceFs.instanceNames()) || true);
     }
 
     @Test
@@ -151,6 +148,5 @@ class SessionKernelTest {
         manager.close();
         assertEquals(List.of(), mine(traceFs.instanceNames()));
         assertEquals(List.of(), manager.stateDir().records());
-        assertTrue(Files.readString(traceFs.root().resolve("set_event_pid")).isEmpty() || true);
     }
 }
