@@ -84,7 +84,7 @@ final class PidWatcher implements AutoCloseable {
             while (!closed && (line = in.readLine()) != null) {
                 OptionalInt pid = WatchLine.newPid(line);
                 if (pid.isPresent()) {
-                    dispatch(pid.getAsInt());
+                    dispatchQuietly(pid.getAsInt());
                 }
                 if (WatchLine.isExec(line)) {
                     execListeners.forEach(Runnable::run);
@@ -94,6 +94,15 @@ final class PidWatcher implements AutoCloseable {
             if (!closed) {
                 org.slf4j.LoggerFactory.getLogger(PidWatcher.class).warn("joiner watcher stopped: {}", e.toString());
             }
+        }
+    }
+
+    /** A failed admission (a session detaching meanwhile) must not end joiner detection for the others. */
+    private void dispatchQuietly(int pid) {
+        try {
+            dispatch(pid);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(PidWatcher.class).warn("cannot admit pid {}: {}", pid, e.getMessage());
         }
     }
 
@@ -119,11 +128,15 @@ final class PidWatcher implements AutoCloseable {
         while (!closed) {
             try {
                 Thread.sleep(RESCAN_MILLIS);
-                sessions.forEach(this::rescan);
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(PidWatcher.class).warn("rescan failed: {}", e.toString());
+            }
+            for (TraceSession s : sessions) {
+                try {
+                    rescan(s);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(PidWatcher.class).warn("rescan of {} failed: {}", s, e.getMessage());
+                }
             }
         }
     }
