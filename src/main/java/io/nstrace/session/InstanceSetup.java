@@ -27,7 +27,10 @@ final class InstanceSetup {
     /** Buffer, clock and event-fork; requires the files the PID fence needs. */
     void base(SessionOptions o) {
         TraceFsCatalog.requireFile(instance, "set_event_pid", "the PID fence");
-        TraceFsCatalog.requireFile(instance, "options/event-fork", "following forks");
+        if (!TraceFsCatalog.options(instance).contains("event-fork")) {
+            throw NstraceException.environment("this kernel's tracefs has no options/event-fork (needed to follow "
+                    + "forks); nstrace needs linux 4.4 or later");
+        }
         instance.write("tracing_on", "0");
         if (o.bufferKb() > 0) {
             instance.write("buffer_size_kb", Integer.toString(o.bufferKb()));
@@ -59,6 +62,10 @@ final class InstanceSetup {
     void function(SessionOptions o) {
         try {
             TraceFsCatalog.requireFile(instance, PidFence.FTRACE_PIDS, "function tracing");
+            if (!TraceFsCatalog.options(instance).contains("function-fork")) {
+                throw NstraceException.environment("this kernel's tracefs has no options/function-fork; "
+                        + "function tracing could not follow the container's new processes");
+            }
             instance.write("options/function-fork", "1");
             writeList("set_ftrace_filter", o.functionFilters());
             writeList("set_ftrace_notrace", o.notrace());

@@ -53,6 +53,16 @@ public final class TraceFsCatalog {
                 .map(s -> s.substring(1, s.length() - 1)).findFirst().orElse("local");
     }
 
+    /** The trace options an instance offers (the files of its {@code options/}), sorted. */
+    public static List<String> options(TraceInstance instance) {
+        try (java.util.stream.Stream<Path> s = Files.list(instance.file("options"))) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw NstraceException.environment("cannot list " + instance.file("options") + ": "
+                    + TraceInstance.reason(e));
+        }
+    }
+
     /** Refuses a clock the instance's {@code trace_clock} does not list. */
     public static void requireClock(String clock, String traceClockText) {
         List<String> offered = clocks(traceClockText);

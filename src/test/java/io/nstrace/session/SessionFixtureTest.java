@@ -239,6 +239,18 @@ class SessionFixtureTest {
         assertEquals(fx.traceFs().instancesDir(), s.instance().dir().getParent());
     }
 
+    @Test
+    void aKernelWithoutEventForkIsRefused() throws IOException {
+        manager("6.18");
+        Files.delete(fx.traceFs().root().resolve("instance-template/options/event-fork"));
+        NstraceException e = assertThrows(NstraceException.class, () -> manager.attach(container("a", NS, 100),
+                SessionOptions.defaults(), SessionListener.NONE));
+        assertEquals("this kernel's tracefs has no options/event-fork (needed to follow forks); nstrace needs "
+                + "linux 4.4 or later", e.getMessage());
+        assertEquals(ExitCodes.ENVIRONMENT, e.exitCode());
+        assertNothingLeft();
+    }
+
     void assertNothingLeft() throws IOException {
         try (Stream<Path> s = Files.list(fx.traceFs().instancesDir())) {
             assertEquals(List.of(), s.toList());

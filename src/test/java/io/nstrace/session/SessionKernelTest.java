@@ -142,11 +142,46 @@ class SessionKernelTest {
     void nothingOfOursIsLeftAfterClose() throws Exception {
         manager();
         Process a = start("sleep 30");
+        TraceSession s = manager.attach(LiveContainers.of("x", LiveContainers.initOf(a)), SessionOptions.defaults(),
+                SessionListener.NONE);
+        s.start();
+        assertEquals(2, mine(traceFs.instanceNames()).size(), "session and watcher instances");
+        s.detach();
+        assertEquals(List.of(), mine(traceFs.instanceNames()), "the watcher goes with the last session");
         manager.attach(LiveContainers.of("x", LiveContainers.initOf(a)), SessionOptions.defaults(),
                 SessionListener.NONE).start();
-        assertEquals(2, mine(traceFs.instanceNames()).size(), "session and watcher instances");
         manager.close();
         assertEquals(List.of(), mine(traceFs.instanceNames()));
         assertEquals(List.of(), manager.stateDir().records());
+    }
+
+    @Test
+    void aRejectedFilterShowsTheKernelsWordsAndLeavesNothing() throws Exception {
+        manager();
+        Process a = start("sleep 30");
+        Container c = LiveContainers.of("flt", LiveContainers.initOf(a));
+        NstraceException e = assertThrows(NstraceException.class, () -> manager.attach(c,
+                SessionOptions.events("sched:sched_switch").withFilter("nosuchfield == 1"), SessionListener.NONE));
+        assertTrue(e.getMessage().startsWith("filter 'nosuchfield == 1' rejected for sched:sched_switch: ["),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("event filter parse error"), e.getMessage());
+        assertEquals(ExitCodes.USER, e.exitCode());
+        assertEquals(List.of(), mine(traceFs.instanceNames()));
+        TraceSession ok = manager.attach(c, SessionOptions.events("sched:sched_switch").withFilter("prev_prio < 200"),
+                SessionListener.NONE);
+        assertEquals("prev_prio < 200", ok.instance().read("events/sched/sched_switch/filter").strip());
+    }
+
+    @Test
+    void appContextCloseDetachesItsSessions() throws Exception {
+        traceFs = new TraceFs(Require.kernel());
+        Process a = start("sleep 30");
+        try (io.nstrace.cli.AppContext ctx = new io.nstrace.cli.AppContext(Path.of("/proc"),
+                java.util.Optional.of(traceFs.root()), tmp.resolve("ctx-state"))) {
+            ctx.sessions().attach(LiveContainers.of("ctx", LiveContainers.initOf(a)), SessionOptions.defaults(),
+                    SessionListener.NONE).start();
+            assertEquals(2, mine(traceFs.instanceNames()).size());
+        }
+        assertEquals(List.of(), mine(traceFs.instanceNames()));
     }
 }
