@@ -10,7 +10,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -131,35 +133,46 @@ final class PidWatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            for (TraceSession s : sessions) {
-                try {
-                    rescan(s);
-                } catch (RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(PidWatcher.class).warn("rescan of {} failed: {}", s, e.getMessage());
-                }
+            try {
+                rescan(proc, sessions);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(PidWatcher.class).warn("rescan failed: {}", e.getMessage());
             }
         }
     }
 
-    /** The safety net: every process of the namespace (and its threads); ends the session when none is left. */
+    /** The safety net for one session (at register). */
     void rescan(TraceSession s) {
-        rescan(proc, s);
+        rescan(proc, List.of(s));
     }
 
-    static void rescan(ProcFs proc, TraceSession s) {
-        long ns = s.container().pidnsInode();
-        List<Integer> tids = new ArrayList<>();
+    /**
+     * One pass over /proc for all sessions: every process of each traced namespace (and its threads) is
+     * offered to its session; a session whose namespace has no process left ends.
+     */
+    static void rescan(ProcFs proc, List<TraceSession> sessions) {
+        if (sessions.isEmpty()) {
+            return;
+        }
+        Map<Long, List<Integer>> byNs = new HashMap<>();
+        for (TraceSession s : sessions) {
+            byNs.put(s.container().pidnsInode(), new ArrayList<>());
+        }
         for (int pid : proc.pids()) {
             OptionalLong n = proc.pidnsInode(pid);
-            if (n.isPresent() && n.getAsLong() == ns) {
+            List<Integer> tids = n.isPresent() ? byNs.get(n.getAsLong()) : null;
+            if (tids != null) {
                 tids.addAll(proc.tids(pid));
             }
         }
-        s.fence().forgetGone();
-        if (tids.isEmpty()) {
-            s.ended();
-        } else {
-            s.admit(tids);
+        for (TraceSession s : sessions) {
+            List<Integer> tids = byNs.get(s.container().pidnsInode());
+            s.fence().forgetGone();
+            if (tids.isEmpty()) {
+                s.ended();
+            } else {
+                s.admit(tids);
+            }
         }
     }
 

@@ -140,9 +140,7 @@ public final class SessionManager implements AutoCloseable {
 
     /** Rescans /proc for every session now (the watcher does it each second): joiners, new threads, exits. */
     public void rescan() {
-        for (TraceSession s : sessions) {
-            PidWatcher.rescan(proc, s);
-        }
+        PidWatcher.rescan(proc, List.copyOf(sessions));
     }
 
     /**
