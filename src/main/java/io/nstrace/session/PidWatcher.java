@@ -34,12 +34,18 @@ final class PidWatcher implements AutoCloseable {
     private final List<Runnable> execListeners = new CopyOnWriteArrayList<>();
     private final Thread reader;
     private final Thread rescanner;
+    private final java.util.concurrent.ConcurrentLinkedDeque<Long> lags = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private boolean monoClock;
     private volatile boolean closed;
 
     PidWatcher(TraceInstance instance, ProcFs proc) {
         this.instance = instance;
         this.proc = proc;
         instance.write("tracing_on", "0");
+        if (io.nstrace.tracefs.TraceFsCatalog.clocks(instance.read("trace_clock")).contains("mono")) {
+            instance.write("trace_clock", "mono");
+            monoClock = true;
+        }
         for (String e : EVENTS) {
             instance.write("events/" + e + "/enable", "1");
         }
@@ -85,8 +91,8 @@ final class PidWatcher implements AutoCloseable {
             String line;
             while (!closed && (line = in.readLine()) != null) {
                 OptionalInt pid = WatchLine.newPid(line);
-                if (pid.isPresent()) {
-                    dispatchQuietly(pid.getAsInt());
+                if (pid.isPresent() && dispatchQuietly(pid.getAsInt()) && monoClock) {
+                    recordLag(line);
                 }
                 if (WatchLine.isExec(line)) {
                     execListeners.forEach(Runnable::run);
@@ -100,30 +106,49 @@ final class PidWatcher implements AutoCloseable {
     }
 
     /** A failed admission (a session detaching meanwhile) must not end joiner detection for the others. */
-    private void dispatchQuietly(int pid) {
+    private boolean dispatchQuietly(int pid) {
         try {
-            dispatch(pid);
+            return dispatch(pid);
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(PidWatcher.class).warn("cannot admit pid {}: {}", pid, e.getMessage());
+            return false;
         }
     }
 
+    /** Kernel event to admission, for the joiners admitted (bounded history). */
+    private void recordLag(String line) {
+        OptionalLong ts = WatchLine.timestampNanos(line);
+        if (ts.isPresent()) {
+            lags.addLast(System.nanoTime() - ts.getAsLong());
+            while (lags.size() > 1000) {
+                lags.pollFirst();
+            }
+        }
+    }
+
+    /** Nanoseconds from the kernel's fork/exec event to the joiner's admission, oldest first. */
+    List<Long> lags() {
+        return List.copyOf(lags);
+    }
+
     /** One readlink for the new PID, then only the sessions of that namespace look further. */
-    void dispatch(int pid) {
+    boolean dispatch(int pid) {
         if (sessions.isEmpty()) {
-            return;
+            return false;
         }
         OptionalLong ns = proc.pidnsInode(pid);
         if (ns.isEmpty()) {
-            return;
+            return false;
         }
+        boolean admitted = false;
         for (TraceSession s : sessions) {
             if (s.container().pidnsInode() == ns.getAsLong()) {
                 List<Integer> tids = new ArrayList<>(proc.tids(pid));
                 tids.add(pid);
-                s.admit(tids);
+                admitted |= !s.admit(tids).isEmpty();
             }
         }
+        return admitted;
     }
 
     private void rescanLoop() {

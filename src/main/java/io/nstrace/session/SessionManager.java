@@ -118,6 +118,14 @@ public final class SessionManager implements AutoCloseable {
         return self[0];
     }
 
+    /**
+     * Nanoseconds from the kernel's fork/exec event of each joiner the watcher admitted to its admission
+     * (recent ones, oldest first); empty without a watcher or a mono trace clock.
+     */
+    public synchronized List<Long> joinerLags() {
+        return watcher == null ? List.of() : watcher.lags();
+    }
+
     /** Detaches one session: its instance and state file only; other sessions are untouched. */
     public void detach(TraceSession s) {
         s.detach();

@@ -25,6 +25,18 @@ final class WatchLine {
         return OptionalInt.empty();
     }
 
+    private static final Pattern STAMP = Pattern.compile("\\s(\\d+)\\.(\\d{6,9}): sched_process_");
+
+    /** The event's timestamp in nanoseconds (with trace_clock mono: CLOCK_MONOTONIC, as System.nanoTime). */
+    static java.util.OptionalLong timestampNanos(String line) {
+        Matcher m = STAMP.matcher(line);
+        if (!m.find()) {
+            return java.util.OptionalLong.empty();
+        }
+        String frac = (m.group(2) + "000000000").substring(0, 9);
+        return java.util.OptionalLong.of(Long.parseLong(m.group(1)) * 1_000_000_000L + Long.parseLong(frac));
+    }
+
     static boolean isExec(String line) {
         return line.contains("sched_process_exec: ");
     }

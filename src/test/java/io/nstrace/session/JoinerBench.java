@@ -41,11 +41,19 @@ public final class JoinerBench {
             for (int i = 0; i < extra; i++) {
                 idle.add(new ProcessBuilder("sleep", "600").start());
             }
+            List<Long> fewLag = m.joinerLags().stream().map(n -> n / 1_000_000).toList();
             List<Long> many = measure(init, joiners, added);
+            List<Long> all = m.joinerLags().stream().map(n -> n / 1_000_000).toList();
+            List<Long> manyLag = all.subList(Math.min(fewLag.size(), all.size()), all.size());
             System.out.printf("host processes: %d, then %d more%n", LiveContainers.PROC.pids().size() - extra, extra);
             report("few host processes ", few);
             report("+" + extra + " host processes", many);
             System.out.printf("median ratio many/few: %.2f%n", (double) median(many) / Math.max(1, median(few)));
+            if (!fewLag.isEmpty() && !manyLag.isEmpty()) {
+                System.out.printf("kernel fork/exec event -> admitted, few: median %d ms max %d; many: median %d ms"
+                        + " max %d (n=%d/%d)%n", median(fewLag), fewLag.stream().max(Long::compare).orElse(0L),
+                        median(manyLag), manyLag.stream().max(Long::compare).orElse(0L), fewLag.size(), manyLag.size());
+            }
             System.out.println("load: " + Files.readString(Path.of("/proc/loadavg")).strip());
         } finally {
             idle.forEach(Process::destroyForcibly);

@@ -33,6 +33,8 @@ class SessionPartsTest {
         assertEquals(OptionalInt.of(77), WatchLine.newPid("x child_pid=1-3 [0] ....: sched_process_fork: "
                 + "comm=child_pid=5 pid=3 child_comm=a child_pid=77\n"));
         assertEquals(OptionalInt.empty(), WatchLine.newPid("CPU:1 [LOST 12 EVENTS]"));
+        assertEquals(OptionalLong.of(123_456_789_000L), WatchLine.timestampNanos("  bash-1 [001] ..... 123.456789: "
+                + "sched_process_fork: comm=bash pid=1 child_comm=bash child_pid=2"));
         assertTrue(WatchLine.isExec("a-1 [0] ....: sched_process_exec: filename=/x pid=1 old_pid=1"));
         assertFalse(WatchLine.isExec("a-1 [0] ....: sched_process_fork: comm=a pid=1 child_comm=a child_pid=2"));
     }
