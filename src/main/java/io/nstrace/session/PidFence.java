@@ -52,7 +52,8 @@ final class PidFence {
         for (String f : files) {
             writeAll(f, written, true);
         }
-        return ok;
+        fenceOffLeavers(ok);
+        return List.copyOf(written);
     }
 
     /** Appends the TIDs not written yet that are in the namespace; returns those added, with their details. */
@@ -75,18 +76,26 @@ final class PidFence {
             writeAll(f, ok, false);
         }
         written.addAll(ok);
-        List<Integer> left = ok.stream().filter(t -> !probe.inNamespace(t, pidnsInode)).toList();
+        List<Integer> left = fenceOffLeavers(ok);
+        infos.removeIf(p -> left.contains(p.tids().getFirst()));
+        return infos;
+    }
+
+    /**
+     * TIDs that exited (or whose number now belongs to another namespace) between the check and the write:
+     * the stale number must never trace anyone. Truncating set_event_pid would lift the filter for a moment,
+     * so the number goes to the notrace list instead, which wins; the kernel drops it from both lists when
+     * the number's next owner exits.
+     */
+    private List<Integer> fenceOffLeavers(List<Integer> justWritten) {
+        List<Integer> left = justWritten.stream().filter(t -> !probe.inNamespace(t, pidnsInode)).toList();
         if (!left.isEmpty()) {
-            // exited (or reused) between the check and the write: the stale number must never trace anyone.
-            // Truncating set_event_pid would lift the filter for a moment, so the number goes to the
-            // notrace list instead, which wins; the kernel drops it from both when its next owner exits.
             written.removeAll(left);
             for (String f : notraceFiles) {
                 writeAll(f, left, false);
             }
-            infos.removeIf(p -> left.contains(p.tids().getFirst()));
         }
-        return infos;
+        return left;
     }
 
     /** Forgets TIDs that exited (the kernel drops them itself with event-fork), so a reused one can be re-added. */
