@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,10 +82,24 @@ class SessionSignalTest {
         try (AppContext ctx = new AppContext(Path.of("/proc"), Optional.of(traceFs.root()), tmp.resolve("state"))) {
             assertEquals("nstrace: 2 orphaned tracing sessions (owner gone); run 'nstrace reset'",
                     ctx.orphanWarning());
-            CliRun r = CliRun.run(ctx, "reset");
-            assertEquals(0, r.exitCode(), r.err());
-            assertTrue(r.out().contains("removed 2 instance(s), 2 state file(s)"), r.out());
+        }
+        // the real entry point, as a user runs it: the start-up warning on stderr, then reset
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), "io.nstrace.Main", "--tracefs", traceFs.root().toString(),
+                "reset");
+        pb.environment().put("NSTRACE_STATE_DIR", tmp.resolve("state").toString());
+        Path out = tmp.resolve("reset.out");
+        Path err = tmp.resolve("reset.err");
+        Process reset = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertEquals(0, reset.waitFor(), Files.readString(err));
+        assertEquals("nstrace: 2 orphaned tracing sessions (owner gone); run 'nstrace reset'\n",
+                Files.readString(err));
+        assertTrue(Files.readString(out).endsWith("removed 2 instance(s), 2 state file(s)\n"),
+                Files.readString(out));
+        try (AppContext ctx = new AppContext(Path.of("/proc"), Optional.of(traceFs.root()), tmp.resolve("state"))) {
             assertEquals("", ctx.orphanWarning());
+            assertEquals("nothing to reset\n", CliRun.run(ctx, "reset").out());
         }
         assertEquals(List.of(), owned(h.pid()));
         assertEquals(List.of(), new StateDir(tmp.resolve("state")).records());
