@@ -31,7 +31,8 @@ class JoinerKernelTest {
     Path tmp;
     SessionManager manager;
     final List<Process> workloads = new ArrayList<>();
-    String dockerName;
+    Runtimes runtime;
+    String runtimeName;
 
     SessionManager manager() {
         manager = SessionManager.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state")));
@@ -44,18 +45,29 @@ class JoinerKernelTest {
             manager.close();
         }
         workloads.forEach(LiveContainers::kill);
-        if (dockerName != null) {
-            Runtimes.docker().remove(dockerName);
+        if (runtimeName != null) {
+            runtime.remove(runtimeName);
         }
     }
 
     @Test
     void dockerExecAfterAttachIsTraced() throws Exception {
         Require.docker();
+        execAfterAttachIsTraced(Runtimes.docker());
+    }
+
+    @Test
+    void podmanExecAfterAttachIsTraced() throws Exception {
+        Require.podman();
+        execAfterAttachIsTraced(Runtimes.podman());
+    }
+
+    void execAfterAttachIsTraced(Runtimes runtime) throws Exception {
         manager();
-        dockerName = "nstrace-join-" + UUID.randomUUID().toString().substring(0, 8);
-        Runtimes.docker().runDetached(dockerName, "while :; do sleep 1; done");
-        Container c = LiveContainers.of(dockerName, Runtimes.docker().initPid(dockerName));
+        this.runtime = runtime;
+        runtimeName = "nstrace-join-" + UUID.randomUUID().toString().substring(0, 8);
+        runtime.runDetached(runtimeName, "while :; do sleep 1; done");
+        Container c = LiveContainers.of(runtimeName, runtime.initPid(runtimeName));
         List<ProcessInfo> added = new CopyOnWriteArrayList<>();
         TraceSession s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter"), new SessionListener() {
             @Override
@@ -64,14 +76,15 @@ class JoinerKernelTest {
             }
         });
         s.start();
-        Runtimes.Exec.Result r = Runtimes.docker().exec("exec", dockerName, "sh", "-c",
+        Runtimes.Exec.Result r = runtime.exec("exec", runtimeName, "sh", "-c",
                 "sleep 0.3; echo -n joiner > /proc/self/comm; i=0; while [ $i -lt 20 ]; do read a < /proc/uptime;"
                         + " i=$((i+1)); done");
         assertEquals(0, r.exitCode(), r.err());
         s.stop();
         TraceText t = TraceText.parse(s.instance().read("trace"));
         assertFalse(t.pidsOf("joiner").isEmpty(), "the exec'd shell is traced");
-        assertTrue(added.stream().anyMatch(p -> p.nspid().size() == 2), "pidsAdded carries the NSpid chain");
+        assertTrue(added.stream().anyMatch(p -> p.nspid().size() == 2), "pidsAdded carries the NSpid chain: " + added
+                + " fence " + s.tids() + " joiner " + t.pidsOf("joiner"));
         for (int pid : t.pids()) {
             assertEquals(c.pidnsInode(), PROC.pidnsInode(pid).orElse(c.pidnsInode()), "pid " + pid);
         }
