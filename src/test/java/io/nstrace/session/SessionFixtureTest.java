@@ -251,6 +251,39 @@ class SessionFixtureTest {
         assertNothingLeft();
     }
 
+    @Test
+    void noFileOutsideTheSessionsInstanceIsEverWritten() throws IOException {
+        manager("6.1.0");
+        Path root = fx.traceFs().root();
+        for (String f : List.of("set_event_pid", "set_ftrace_pid", "set_event", "tracing_on", "set_ftrace_filter",
+                "buffer_size_kb", "set_event_notrace_pid")) {
+            Files.writeString(root.resolve(f), "");
+        }
+        java.util.Map<Path, String> before = snapshot(root);
+        TraceSession s = manager.attach(container("g", NS, 100, 200), SessionOptions.events("sched")
+                .withFilter("common_pid > 0").withBuffer(2048, "global")
+                .withFunction(false, 0, List.of("vfs_read"), List.of("schedule")), SessionListener.NONE);
+        s.start();
+        proc.process(300, NS, "joiner", List.of(300, 3));
+        manager.rescan();
+        s.stop();
+        s.detach();
+        assertEquals(before, snapshot(root));
+    }
+
+    /** Every file of the tree outside instances/, with its contents. */
+    static java.util.Map<Path, String> snapshot(Path root) throws IOException {
+        java.util.Map<Path, String> out = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                if (!root.relativize(p).startsWith("instances")) {
+                    out.put(root.relativize(p), Files.readString(p));
+                }
+            }
+        }
+        return out;
+    }
+
     void assertNothingLeft() throws IOException {
         try (Stream<Path> s = Files.list(fx.traceFs().instancesDir())) {
             assertEquals(List.of(), s.toList());
