@@ -113,9 +113,7 @@ public final class SessionManager implements AutoCloseable {
         if (o.functionTracing()) {
             setup.function(o);
         }
-        TraceSession[] self = new TraceSession[1];
-        self[0] = new TraceSession(c, o, events, instance, fence, listener, () -> release(self[0]));
-        return self[0];
+        return new TraceSession(c, o, events, instance, fence, listener, this);
     }
 
     /**
@@ -131,7 +129,8 @@ public final class SessionManager implements AutoCloseable {
         s.detach();
     }
 
-    private synchronized void release(TraceSession s) {
+    /** Called by {@link TraceSession#detach} once: removes the instance and state file, maybe the watcher. */
+    synchronized void release(TraceSession s) {
         sessions.remove(s);
         if (watcher != null) {
             watcher.unregister(s);

@@ -21,18 +21,18 @@ public final class TraceSession {
     private final TraceInstance instance;
     private final PidFence fence;
     private final SessionListener listener;
-    private final Runnable onDetach;
+    private final SessionManager owner;
     private volatile SessionState state = SessionState.ATTACHED;
 
     TraceSession(Container container, SessionOptions options, List<EventId> events, TraceInstance instance,
-                 PidFence fence, SessionListener listener, Runnable onDetach) {
+                 PidFence fence, SessionListener listener, SessionManager owner) {
         this.container = container;
         this.options = options;
         this.events = List.copyOf(events);
         this.instance = instance;
         this.fence = fence;
         this.listener = listener;
-        this.onDetach = onDetach;
+        this.owner = owner;
     }
 
     public Container container() {
@@ -87,7 +87,7 @@ public final class TraceSession {
             }
             state = SessionState.DETACHED;
         }
-        onDetach.run();
+        owner.release(this);
     }
 
     /** Adds candidate TIDs (joiners, new threads); only those in the container's namespace get in. */
