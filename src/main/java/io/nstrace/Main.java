@@ -15,6 +15,10 @@ public final class Main {
         PrintWriter err = new PrintWriter(System.err, true);
         int rc;
         try (AppContext context = AppContext.fromEnvironment()) {
+            String orphans = context.orphanWarning();
+            if (!orphans.isEmpty()) {
+                err.println(orphans);
+            }
             rc = Cli.create(context, out, err).execute(args);
         }
         out.flush();

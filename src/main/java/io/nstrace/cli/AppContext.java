@@ -1,5 +1,8 @@
 package io.nstrace.cli;
 
+import io.nstrace.discovery.ProcFs;
+import io.nstrace.session.SessionManager;
+import io.nstrace.session.StateDir;
 import io.nstrace.tracefs.TraceFs;
 
 import java.nio.file.Path;
@@ -25,10 +28,17 @@ public final class AppContext implements AutoCloseable {
     private Supplier<List<String>> containerNames = List::of;
     private ExitGuard exitGuard = ExitGuard.NONE;
     private StatusSource statusSource = StatusSource.NONE;
+    private StateDir stateDir = new StateDir(StateDir.DEFAULT);
+    private SessionManager sessions;
 
     public AppContext(Path proc, Optional<Path> tracefsOverride) {
         this.proc = proc;
         this.tracefsOverride = tracefsOverride;
+    }
+
+    public AppContext(Path proc, Optional<Path> tracefsOverride, Path stateDir) {
+        this(proc, tracefsOverride);
+        this.stateDir = new StateDir(stateDir);
     }
 
     /** Roots from NSTRACE_PROC / NSTRACE_TRACEFS, else /proc and the located tracefs. */
@@ -39,8 +49,10 @@ public final class AppContext implements AutoCloseable {
     static AppContext fromEnvironment(Map<String, String> env) {
         String proc = env.getOrDefault("NSTRACE_PROC", "");
         String tracefs = env.getOrDefault("NSTRACE_TRACEFS", "");
+        String state = env.getOrDefault("NSTRACE_STATE_DIR", "");
         return new AppContext(Path.of(proc.isEmpty() ? "/proc" : proc),
-                tracefs.isEmpty() ? Optional.empty() : Optional.of(Path.of(tracefs)));
+                tracefs.isEmpty() ? Optional.empty() : Optional.of(Path.of(tracefs)),
+                state.isEmpty() ? StateDir.DEFAULT : Path.of(state));
     }
 
     public Path proc() {
@@ -148,8 +160,38 @@ public final class AppContext implements AutoCloseable {
         return traceFs;
     }
 
+    public ProcFs procFs() {
+        return new ProcFs(proc);
+    }
+
+    /** Where session ownership files live ($NSTRACE_STATE_DIR, default /run/nstrace). */
+    public StateDir stateDir() {
+        return stateDir;
+    }
+
+    /** The sessions of this process, created on first use; {@link #close} detaches them all. */
+    public synchronized SessionManager sessions() {
+        if (sessions == null) {
+            sessions = SessionManager.live(traceFs(), procFs(), stateDir);
+        }
+        return sessions;
+    }
+
+    /** The stderr line reporting sessions left by dead nstrace processes, or empty (never throws). */
+    public String orphanWarning() {
+        try {
+            return stateDir.orphanWarning(procFs());
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
     @Override
-    public void close() {
-        // sessions and their instances are released here once the session layer exists
+    public synchronized void close() {
+        if (sessions != null) {
+            SessionManager s = sessions;
+            sessions = null;
+            s.close();
+        }
     }
 }

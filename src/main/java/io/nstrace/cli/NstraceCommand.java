@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
                 HelpCommand.class,
                 ShellCommand.class,
                 CompletionCommand.class,
+                ResetCommand.class,
         })
 public final class NstraceCommand implements Callable<Integer> {
     private final AppContext context;

@@ -53,10 +53,14 @@ public final class TraceInstance {
         return Files.isDirectory(dir);
     }
 
+    /**
+     * Reads a whole file. Not {@link Files#readString}: tracefs reports size 0, so that reads one byte first,
+     * and some files (an event's filter) answer only the first read() of an open file.
+     */
     public String read(String relative) {
         Path f = file(relative);
-        try {
-            return Files.readString(f, StandardCharsets.UTF_8);
+        try (java.io.InputStream in = Files.newInputStream(f)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw NstraceException.environment("cannot read " + f + ": " + reason(e));
         }

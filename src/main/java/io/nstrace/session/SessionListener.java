@@ -1,0 +1,31 @@
+package io.nstrace.session;
+
+import io.nstrace.discovery.ProcessInfo;
+
+import java.util.List;
+
+/**
+ * What the capture layer learns from a session. Called from the session's or the watcher's thread; every
+ * method has a no-op default. Implementations must be quick and must not call back into the session's
+ * lifecycle methods from {@link #pidsAdded}.
+ */
+public interface SessionListener {
+    SessionListener NONE = new SessionListener() {
+    };
+
+    /** tracing_on went to 1. */
+    default void started(TraceSession session) {
+    }
+
+    /** About to write tracing_on 0 (the recorder may drain the buffer after this). */
+    default void stopping(TraceSession session) {
+    }
+
+    /** Processes (host TIDs with their NSpid chain and comm) were added to the PID fence. */
+    default void pidsAdded(TraceSession session, List<ProcessInfo> processes) {
+    }
+
+    /** The container's last process exited; the session is ENDED and its instance kept until detach. */
+    default void containerExited(TraceSession session) {
+    }
+}

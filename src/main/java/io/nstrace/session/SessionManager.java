@@ -1,0 +1,297 @@
+package io.nstrace.session;
+
+import io.nstrace.NstraceException;
+import io.nstrace.discovery.Container;
+import io.nstrace.discovery.ProcFs;
+import io.nstrace.tracefs.EventId;
+import io.nstrace.tracefs.TraceFs;
+import io.nstrace.tracefs.TraceFsCatalog;
+import io.nstrace.tracefs.TraceInstance;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The sessions of this process, each in its own instance, independent of each other; the shared joiner
+ * watcher lives while at least one session does. A JVM shutdown hook (normal exit, SIGINT, SIGTERM, SIGHUP)
+ * detaches whatever is still attached.
+ */
+public final class SessionManager implements AutoCloseable {
+    /** Makes and removes instance directories: tracefs mkdir/rmdir live, a template copy in fixture tests. */
+    public interface InstanceStore {
+        TraceInstance create(String name);
+
+        default void remove(TraceInstance instance) {
+            instance.remove();
+        }
+    }
+
+    private final TraceFs traceFs;
+    private final ProcFs proc;
+    private final StateDir stateDir;
+    private final InstanceStore store;
+    private final boolean watch;
+    private final TraceFsCatalog catalog;
+    private final List<TraceSession> sessions = new CopyOnWriteArrayList<>();
+    private PidWatcher watcher;
+    private Thread hook;
+
+    public SessionManager(TraceFs traceFs, ProcFs proc, StateDir stateDir, InstanceStore store, boolean watch) {
+        this.traceFs = traceFs;
+        this.proc = proc;
+        this.stateDir = stateDir;
+        this.store = store;
+        this.watch = watch;
+        this.catalog = new TraceFsCatalog(traceFs);
+    }
+
+    /** The live setup: real instances, the joiner watcher on. */
+    public static SessionManager live(TraceFs traceFs, ProcFs proc, StateDir stateDir) {
+        return new SessionManager(traceFs, proc, stateDir, traceFs::createInstance, true);
+    }
+
+    public TraceFsCatalog catalog() {
+        return catalog;
+    }
+
+    public StateDir stateDir() {
+        return stateDir;
+    }
+
+    public List<TraceSession> sessions() {
+        return List.copyOf(sessions);
+    }
+
+    /**
+     * Creates and configures an instance for the container, tracing off. On any failure nothing is left
+     * behind: the instance and its state file are removed before the error propagates.
+     */
+    public TraceSession attach(Container c, SessionOptions o, SessionListener listener) {
+        List<EventId> events = catalog.selector().resolve(o.eventSpecs());
+        String name = InstanceNames.forContainer(c.name());
+        stateDir.write(new OwnerRecord(ProcessHandle.current().pid(), ownStart(), c.name(), name,
+                traceFs.root().toString()));
+        TraceInstance instance;
+        try {
+            instance = store.create(name);
+        } catch (RuntimeException e) {
+            stateDir.remove(name);
+            throw e;
+        }
+        try {
+            TraceSession s = configure(c, o, listener, events, instance);
+            sessions.add(s);
+            installHook();
+            if (watch) {
+                watcher().register(s);
+            }
+            return s;
+        } catch (RuntimeException e) {
+            removeQuietly(store, instance, e);
+            stateDir.remove(name);
+            throw e;
+        }
+    }
+
+    private TraceSession configure(Container c, SessionOptions o, SessionListener listener, List<EventId> events,
+                                   TraceInstance instance) {
+        InstanceSetup setup = new InstanceSetup(instance, catalog);
+        if (o.functionTracing()) {
+            setup.probeFunction();
+        }
+        setup.base(o);
+        PidFence fence = new PidFence(instance, new ProcessProbe(proc), c.pidnsInode(), o.functionTracing());
+        fence.init(c.tids());
+        setup.events(events, o.filter());
+        if (o.functionTracing()) {
+            setup.function(o);
+        }
+        return new TraceSession(c, o, events, instance, fence, listener, this);
+    }
+
+    /**
+     * Nanoseconds from the kernel's fork/exec event of each joiner the watcher admitted to its admission
+     * (recent ones, oldest first); empty without a watcher or a mono trace clock.
+     */
+    public synchronized List<Long> joinerLags() {
+        return watcher == null ? List.of() : watcher.lags();
+    }
+
+    /** Detaches one session: its instance and state file only; other sessions are untouched. */
+    public void detach(TraceSession s) {
+        s.detach();
+    }
+
+    /** Called by {@link TraceSession#detach} once: removes the instance and state file, maybe the watcher. */
+    synchronized void release(TraceSession s) {
+        sessions.remove(s);
+        if (watcher != null) {
+            watcher.unregister(s);
+        }
+        try {
+            s.instance().write("tracing_on", "0");
+        } catch (RuntimeException ignored) {
+            // removal below is what matters
+        }
+        removeRetrying(store, s.instance());
+        stateDir.remove(s.instance().name());
+        stopWatcherIfIdle();
+    }
+
+    /** Rescans /proc for every session now (the watcher does it each second): joiners, new threads, exits. */
+    public void rescan() {
+        PidWatcher.rescan(proc, List.copyOf(sessions));
+    }
+
+    /**
+     * Waits for a container matching {@code match} to appear in {@code discover}'s answers and attaches to it.
+     * Polls every {@code poll}; with the watcher on, any exec on the host triggers an immediate look.
+     */
+    public TraceSession attachWhenSeen(Supplier<List<Container>> discover, Predicate<Container> match,
+                                       SessionOptions o, SessionListener listener, Duration timeout, Duration poll)
+            throws InterruptedException {
+        Semaphore wake = new Semaphore(0);
+        Runnable signal = wake::release;
+        if (watch) {
+            watcher().onExec(signal);
+        }
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                Optional<Container> found = discover.get().stream().filter(match).findFirst();
+                if (found.isPresent()) {
+                    return attach(found.get(), o, listener);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw NstraceException.user("no matching container appeared within " + timeout.toSeconds() + " s");
+                }
+                wake.tryAcquire(Math.min(left, poll.toNanos()), TimeUnit.NANOSECONDS);
+                wake.drainPermits();
+            }
+        } finally {
+            if (watch) {
+                synchronized (this) {
+                    watcher.removeExecListener(signal);
+                    stopWatcherIfIdle();
+                }
+            }
+        }
+    }
+
+    private synchronized PidWatcher watcher() {
+        if (watcher == null) {
+            String name = InstanceNames.forWatcher();
+            stateDir.write(new OwnerRecord(ProcessHandle.current().pid(), ownStart(), "-", name,
+                    traceFs.root().toString()));
+            try {
+                watcher = new PidWatcher(traceFs.createInstance(name), proc);
+            } catch (RuntimeException e) {
+                removeQuietly(traceFs::createInstance, traceFs.instance(name), e);
+                stateDir.remove(name);
+                throw e;
+            }
+            installHook();
+        }
+        return watcher;
+    }
+
+    private synchronized void stopWatcherIfIdle() {
+        if (watcher != null && watcher.idle()) {
+            PidWatcher w = watcher;
+            watcher = null;
+            w.close();
+            stateDir.remove(w.instance().name());
+        }
+    }
+
+    private synchronized void installHook() {
+        if (hook == null) {
+            hook = new Thread(this::detachAll, "nstrace-cleanup");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+    }
+
+    /** Detaches every session, removes the watcher; collects failures and rethrows the first. */
+    public void detachAll() {
+        List<RuntimeException> failures = new ArrayList<>();
+        for (TraceSession s : sessions) {
+            try {
+                s.detach();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        synchronized (this) {
+            if (watcher != null) {
+                watcher.execListenersClear();
+                stopWatcherIfIdle();
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw failures.getFirst();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            detachAll();
+        } finally {
+            synchronized (this) {
+                if (hook != null && !Thread.currentThread().getName().equals("nstrace-cleanup")) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException ignored) {
+                        // already shutting down
+                    }
+                    hook = null;
+                }
+            }
+        }
+    }
+
+    /** rmdir gives EBUSY while any file of the instance is open (a reader, a concurrent write): retry briefly. */
+    static void removeRetrying(InstanceStore store, TraceInstance instance) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                store.remove(instance);
+                return;
+            } catch (NstraceException e) {
+                if (attempt >= 50 || !e.getMessage().endsWith("Device or resource busy")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private long ownStart() {
+        return new ProcessProbe(proc).startTime((int) ProcessHandle.current().pid()).orElse(0);
+    }
+
+    private static void removeQuietly(InstanceStore store, TraceInstance instance, RuntimeException cause) {
+        try {
+            instance.write("tracing_on", "0");
+        } catch (RuntimeException ignored) {
+            // best effort before rmdir
+        }
+        try {
+            removeRetrying(store, instance);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}
