@@ -1,5 +1,6 @@
 package io.nstrace.cli;
 
+import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.tracefs.TraceFs;
 
 import java.nio.file.Path;
@@ -60,6 +61,11 @@ public final class AppContext implements AutoCloseable {
             traceFs = TraceFs.locate(proc, tracefsOverride);
         }
         return traceFs;
+    }
+
+    /** Container discovery over the procfs root, with the runtime state that goes with it. */
+    public ContainerDiscovery discovery() {
+        return ContainerDiscovery.forProc(proc);
     }
 
     @Override

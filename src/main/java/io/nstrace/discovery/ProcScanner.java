@@ -1,0 +1,189 @@
+package io.nstrace.discovery;
+
+import io.nstrace.sys.ProcReader;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one pass over /proc: for every process, its PID namespace inode (readlink ns/pid), stat (comm, PPID,
+ * thread count, start time), NSpid chain (status, only for processes outside the host namespace: inside it the
+ * chain is just the PID), command line and thread ids (task/, only when it has more than one thread). The PIDs are
+ * shared out in blocks between worker threads, each with its own {@link ProcReader} and buffers. Processes
+ * that vanish or cannot be read (EACCES) are counted, never fatal.
+ */
+final class ProcScanner {
+    private static final int BLOCK = 64;
+    private static final int BUFFER = 8192;
+
+    private final Path root;
+    private final int workers;
+
+    ProcScanner(Path root, int workers) {
+        this.root = root;
+        this.workers = Math.max(1, workers);
+    }
+
+    /** What one pass found: the readable processes by PID ascending and how many were skipped. */
+    record Result(List<ProcessInfo> processes, int skipped) {
+    }
+
+    /** Scans every numeric entry of the root; {@code hostInode} (or -1 if unknown) spares reading status. */
+    Result scan(long hostInode) {
+        int[] pids = listPids();
+        ProcessInfo[] out = new ProcessInfo[pids.length];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger skipped = new AtomicInteger();
+        Runnable work = () -> {
+            try (Worker w = new Worker(hostInode)) {
+                int s = 0;
+                for (int start = next.getAndAdd(BLOCK); start < pids.length; start = next.getAndAdd(BLOCK)) {
+                    for (int i = start; i < Math.min(start + BLOCK, pids.length); i++) {
+                        out[i] = w.read(pids[i]);
+                        s += out[i] == null ? 1 : 0;
+                    }
+                }
+                skipped.addAndGet(s);
+            }
+        };
+        runOn(Math.min(workers, 1 + pids.length / (2 * BLOCK)), work);
+        List<ProcessInfo> found = new ArrayList<>(pids.length);
+        for (ProcessInfo p : out) {
+            if (p != null) {
+                found.add(p);
+            }
+        }
+        return new Result(found, skipped.get());
+    }
+
+    private static void runOn(int threads, Runnable work) {
+        List<Thread> helpers = new ArrayList<>();
+        for (int i = 1; i < threads; i++) {
+            helpers.add(Thread.ofPlatform().name("nstrace-scan-" + i).daemon(true).start(work));
+        }
+        work.run();
+        for (Thread t : helpers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while scanning /proc", e);
+            }
+        }
+    }
+
+    int[] listPids() {
+        int[] pids = new int[1024];
+        int n = 0;
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(root)) {
+            for (Path p : dir) {
+                int pid = parsePid(p.getFileName().toString());
+                if (pid > 0) {
+                    if (n == pids.length) {
+                        pids = Arrays.copyOf(pids, n * 2);
+                    }
+                    pids[n++] = pid;
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + root, e);
+        }
+        int[] result = Arrays.copyOf(pids, n);
+        Arrays.sort(result);
+        return result;
+    }
+
+    private static int parsePid(String name) {
+        if (name.isEmpty() || name.length() > 10) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < name.length(); i++) {
+            int d = name.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v > Integer.MAX_VALUE ? -1 : (int) v;
+    }
+
+    /** One thread's reader and buffers. */
+    private final class Worker implements AutoCloseable {
+        private final ProcReader reader = new ProcReader(root.toString(), BUFFER);
+        private final MemorySegment nsPid = reader.name("ns/pid");
+        private final MemorySegment stat = reader.name("stat");
+        private final MemorySegment status = reader.name("status");
+        private final MemorySegment cmdline = reader.name("cmdline");
+        private final byte[] buf = new byte[BUFFER];
+        private final long hostInode;
+
+        Worker(long hostInode) {
+            this.hostInode = hostInode;
+        }
+
+        ProcessInfo read(int pid) {
+            int dir = reader.openPid(pid);
+            if (dir < 0) {
+                return null;
+            }
+            try {
+                return read(pid, dir);
+            } finally {
+                reader.close(dir);
+            }
+        }
+
+        private ProcessInfo read(int pid, int dir) {
+            int n = reader.readlink(dir, nsPid, buf);
+            long inode = n < 0 ? -1 : ProcFileParser.parseNsLink(buf, n);
+            if (inode < 0 || (n = reader.read(dir, stat, buf, true)) < 0) {
+                return null;
+            }
+            ProcFileParser.Stat st = ProcFileParser.parseStat(buf, n);
+            if (st == null) {
+                return null;
+            }
+            List<Integer> nspid = List.of(pid);
+            if (inode != hostInode) {
+                if ((n = reader.read(dir, status, buf, true)) < 0) {
+                    return null;
+                }
+                List<Integer> chain = ProcFileParser.parseNsPid(buf, n);
+                nspid = chain.isEmpty() ? nspid : chain;
+            }
+            n = reader.read(dir, cmdline, buf, false);
+            String cmd = n <= 0 ? "" : ProcFileParser.parseCmdline(buf, n);
+            List<Integer> tids = st.threads() > 1 ? tids(pid) : List.of(pid);
+            return new ProcessInfo(pid, st.ppid(), nspid, tids, st.comm(), cmd, inode, st.startTime());
+        }
+
+        private List<Integer> tids(int pid) {
+            List<Integer> out = new ArrayList<>();
+            try (DirectoryStream<Path> dir = Files.newDirectoryStream(root.resolve(Integer.toString(pid)).resolve("task"))) {
+                for (Path p : dir) {
+                    int tid = parsePid(p.getFileName().toString());
+                    if (tid > 0) {
+                        out.add(tid);
+                    }
+                }
+            } catch (IOException e) {
+                return List.of(pid);
+            }
+            out.sort(null);
+            return out.isEmpty() ? List.of(pid) : out;
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+        }
+    }
+}
