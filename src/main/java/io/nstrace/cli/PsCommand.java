@@ -1,6 +1,7 @@
 package io.nstrace.cli;
 
 import io.nstrace.discovery.Container;
+import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.ProcessInfo;
 import io.nstrace.discovery.Selectors;
 import io.nstrace.discovery.Snapshot;
@@ -44,10 +45,11 @@ public final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Snapshot snapshot = parent.context().discovery().scan();
+        ContainerDiscovery discovery = parent.context().discovery();
+        Snapshot snapshot = discovery.scanNamespaces();
         PrintWriter out = spec.commandLine().getOut();
         if (selector != null) {
-            Container c = Selectors.selectOne(snapshot, selector);
+            Container c = discovery.detailed(Selectors.selectOne(snapshot, selector));
             out.print(json ? Json.write(processesJson(c)) + "\n" : PsTable.processes(c));
         } else {
             List<Container> list = ordered(snapshot);

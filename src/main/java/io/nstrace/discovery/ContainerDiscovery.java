@@ -52,10 +52,41 @@ public final class ContainerDiscovery {
         return new ContainerDiscovery(new ProcFs(procRoot), RuntimeRoots.forProc(procRoot));
     }
 
-    /** One discovery pass. */
+    /** One discovery pass reading every process in full (NSpid chain, comm, command line, threads). */
     public Snapshot scan() {
+        return scan(true);
+    }
+
+    /**
+     * One discovery pass that reads every process's namespace link but only each namespace's init in full:
+     * enough for the container list (names, PIDs, nesting), several times cheaper on a loaded host. See
+     * {@link Snapshot#detailed()}; {@link #detailed(Container)} completes a chosen container.
+     */
+    public Snapshot scanNamespaces() {
+        return scan(false);
+    }
+
+    /** {@code c} with each of its processes read in full again; processes gone since the scan are dropped. */
+    public Container detailed(Container c) {
+        ProcScanner scanner = new ProcScanner(proc.root(), 1);
+        List<ProcessInfo> procs = new ArrayList<>(c.processes().size());
+        try (ProcScanner.Worker w = scanner.worker(-1)) {
+            for (ProcessInfo p : c.processes()) {
+                ProcessInfo full = ProcScanner.isBrief(p) ? w.read(p.pid()) : p;
+                if (full != null && full.pidnsInode() == c.pidnsInode()) {
+                    procs.add(full);
+                }
+            }
+        }
+        return new Container(c.name(), c.runtime(), c.id(), c.pidnsInode(), c.pidnsId(), c.parentPidnsInode(),
+                c.level(), c.initPid(), procs, c.image(), c.pod(), c.k8sNamespace(), c.hostname());
+    }
+
+    private Snapshot scan(boolean requestedFull) {
         long hint = hostInodeHint();
-        ProcScanner.Result scan = new ProcScanner(proc.root(), workers).scan(hint);
+        boolean full = requestedFull || hint < 0;
+        ProcScanner scanner = new ProcScanner(proc.root(), workers);
+        ProcScanner.Result scan = scanner.scan(hint, full);
         long hostInode = hint >= 0 ? hint : lowestOneLevel(scan.processes());
         Map<Long, List<ProcessInfo>> byNs = new LinkedHashMap<>();
         Map<Integer, ProcessInfo> byPid = new HashMap<>(scan.processes().size() * 2);
@@ -66,16 +97,74 @@ public final class ContainerDiscovery {
         List<ProcessInfo> hostProcs = byNs.getOrDefault(hostInode, List.of());
         NsIds ids = new NsIds();
         List<Namespace> namespaces = new ArrayList<>();
-        byNs.forEach((inode, procs) -> {
-            if (inode != hostInode) {
-                namespaces.add(namespace(inode, procs, byPid, hostInode, ids));
-            }
-        });
+        try (ProcScanner.Worker details = scanner.worker(hostInode)) {
+            byNs.forEach((inode, procs) -> {
+                if (inode != hostInode) {
+                    if (!full) {
+                        completeInit(procs, details, byPid);
+                    }
+                    namespaces.add(namespace(inode, procs, byPid, hostInode, ids));
+                }
+            });
+        }
         List<Container> containers = name(namespaces, utsOf(hostProcs));
         Container host = new Container("host", "host", null, hostInode, ids.of(hostInode, hostProcs), 0, 0,
                 Files.exists(proc.pidDir(1)) || hostProcs.isEmpty() ? 1 : hostProcs.getFirst().pid(),
                 hostProcs, null, null, null, null);
-        return new Snapshot(containers, host, scan.skipped());
+        return new Snapshot(containers, host, scan.skipped(), full);
+    }
+
+    /**
+     * Finds and reads in full the init of a briefly scanned namespace: from its lowest PID up the parent chain
+     * (inside a PID namespace every orphan is re-parented to its init), so it costs a read or two; PID order
+     * alone would not do since PIDs wrap. If the chain leaves the namespace first, every process is tried.
+     */
+    private static void completeInit(List<ProcessInfo> procs, ProcScanner.Worker details,
+                                     Map<Integer, ProcessInfo> byPid) {
+        int i = 0;
+        for (int hops = 0; hops < 64 && i >= 0; hops++) {
+            ProcessInfo p = readInto(procs, i, details, byPid);
+            if (p != null && p.nspid().size() > 1 && p.containerPid() == 1) {
+                return;
+            }
+            i = p == null ? -1 : indexOf(procs, p.ppid());
+        }
+        for (int k = 0; k < procs.size(); k++) {
+            ProcessInfo p = ProcScanner.isBrief(procs.get(k)) ? readInto(procs, k, details, byPid) : procs.get(k);
+            if (p != null && p.nspid().size() > 1 && p.containerPid() == 1) {
+                return;
+            }
+        }
+    }
+
+    private static ProcessInfo readInto(List<ProcessInfo> procs, int i, ProcScanner.Worker details,
+                                        Map<Integer, ProcessInfo> byPid) {
+        ProcessInfo p = details.read(procs.get(i).pid());
+        if (p == null || p.pidnsInode() != procs.get(i).pidnsInode()) {
+            return null;
+        }
+        procs.set(i, p);
+        byPid.put(p.pid(), p);
+        return p;
+    }
+
+    /** Index of {@code pid} in {@code procs} (ascending by PID), or -1. */
+    private static int indexOf(List<ProcessInfo> procs, int pid) {
+        int lo = 0;
+        int hi = procs.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int v = procs.get(mid).pid();
+            if (v == pid) {
+                return mid;
+            }
+            if (v < pid) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return -1;
     }
 
     /** A non-host namespace before naming. */
@@ -84,7 +173,7 @@ public final class ContainerDiscovery {
 
     private Namespace namespace(long inode, List<ProcessInfo> procs, Map<Integer, ProcessInfo> byPid,
                                 long hostInode, NsIds ids) {
-        ProcessInfo init = procs.getFirst();
+        ProcessInfo init = procs.stream().filter(p -> !ProcScanner.isBrief(p)).findFirst().orElse(procs.getFirst());
         for (ProcessInfo p : procs) {
             if (p.nspid().size() > 1 && p.containerPid() == 1) {
                 init = p;

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ProcScanner {
     private static final int BLOCK = 64;
     private static final int BUFFER = 8192;
+    private static final byte[] NS_PID = "ns/pid".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Path root;
     private final int workers;
@@ -35,8 +36,11 @@ final class ProcScanner {
     record Result(List<ProcessInfo> processes, int skipped) {
     }
 
-    /** Scans every numeric entry of the root; {@code hostInode} (or -1 if unknown) spares reading status. */
-    Result scan(long hostInode) {
+    /**
+     * Scans every numeric entry of the root; {@code hostInode} (or -1 if unknown) spares reading status. With
+     * {@code full} false only the namespace link is read: the processes come back as {@link #brief} records.
+     */
+    Result scan(long hostInode, boolean full) {
         int[] pids = listPids();
         ProcessInfo[] out = new ProcessInfo[pids.length];
         AtomicInteger next = new AtomicInteger();
@@ -46,7 +50,7 @@ final class ProcScanner {
                 int s = 0;
                 for (int start = next.getAndAdd(BLOCK); start < pids.length; start = next.getAndAdd(BLOCK)) {
                     for (int i = start; i < Math.min(start + BLOCK, pids.length); i++) {
-                        out[i] = w.read(pids[i]);
+                        out[i] = full ? w.read(pids[i]) : w.brief(pids[i]);
                         s += out[i] == null ? 1 : 0;
                     }
                 }
@@ -115,8 +119,23 @@ final class ProcScanner {
         return v > Integer.MAX_VALUE ? -1 : (int) v;
     }
 
+    /** A process known only by its PID and namespace: what a namespaces-only scan records. */
+    static ProcessInfo brief(int pid, long inode) {
+        return new ProcessInfo(pid, 0, List.of(), List.of(pid), "", "", inode, 0);
+    }
+
+    /** Whether {@code p} is a {@link #brief} record rather than a fully read one. */
+    static boolean isBrief(ProcessInfo p) {
+        return p.nspid().isEmpty();
+    }
+
+    /** A reader of single processes (details after a namespaces-only scan); close it when done. */
+    Worker worker(long hostInode) {
+        return new Worker(hostInode);
+    }
+
     /** One thread's reader and buffers. */
-    private final class Worker implements AutoCloseable {
+    final class Worker implements AutoCloseable {
         private final ProcReader reader = new ProcReader(root.toString(), BUFFER);
         private final MemorySegment nsPid = reader.name("ns/pid");
         private final MemorySegment stat = reader.name("stat");
@@ -129,6 +148,13 @@ final class ProcScanner {
             this.hostInode = hostInode;
         }
 
+        ProcessInfo brief(int pid) {
+            int n = reader.readlink(pid, NS_PID, buf);
+            long inode = n < 0 ? -1 : ProcFileParser.parseNsLink(buf, n);
+            return inode < 0 ? null : ProcScanner.brief(pid, inode);
+        }
+
+        /** Every detail of one process, or null when it is gone or unreadable. */
         ProcessInfo read(int pid) {
             int dir = reader.openPid(pid);
             if (dir < 0) {

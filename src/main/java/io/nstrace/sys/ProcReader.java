@@ -74,6 +74,18 @@ public final class ProcReader implements AutoCloseable {
         }
     }
 
+    /**
+     * readlink of {@code <root>/<pid>/<name>} with one system call (no directory descriptor), into {@code out};
+     * the length, or negative errno. {@code name} is plain text such as {@code "ns/pid"}.
+     */
+    public int readlink(int pid, byte[] name, byte[] out) {
+        int at = writeInt(pid, rootBytes.length);
+        path.set(JAVA_BYTE, at++, (byte) '/');
+        MemorySegment.copy(name, 0, path, JAVA_BYTE, at, name.length);
+        path.set(JAVA_BYTE, at + name.length, (byte) 0);
+        return readlink(AT_FDCWD, path, out);
+    }
+
     /** readlink of {@code name} under {@code dirFd} into {@code out}; the length, or negative errno. */
     public int readlink(int dirFd, MemorySegment name, byte[] out) {
         try {
