@@ -141,11 +141,11 @@ public record CgroupIdentity(String runtime, String id, String name, String podU
             if (parent.equals("docker") || parent.equals("actions_job")) {
                 return of("docker", s);
             }
-            if (parent.startsWith("pod") || parent.equals("default") || parent.startsWith("kubepods")) {
-                return of("containerd", s);
-            }
             if (parent.startsWith("podman-") || parent.endsWith(".service")) {
                 return of("podman", s);
+            }
+            if (parent.startsWith("pod") || parent.equals("default") || parent.startsWith("kubepods")) {
+                return of("containerd", s);
             }
         }
         if (parent.equals("mesos") && s.length() == 36 && isUuid(s, new int[] {8, 13, 18, 23})) {
