@@ -84,10 +84,10 @@ public final class ContainerDiscovery {
 
     private Snapshot scan(boolean requestedFull) {
         long hint = hostInodeHint();
-        boolean full = requestedFull || hint < 0;
+        boolean full = requestedFull;
         ProcScanner scanner = new ProcScanner(proc.root(), workers);
         ProcScanner.Result scan = scanner.scan(hint, full);
-        long hostInode = hint >= 0 ? hint : lowestOneLevel(scan.processes());
+        long hostInode = hint >= 0 ? hint : lowestOneLevel(scan.processes(), full ? null : scanner);
         Map<Long, List<ProcessInfo>> byNs = new LinkedHashMap<>();
         Map<Integer, ProcessInfo> byPid = new HashMap<>(scan.processes().size() * 2);
         for (ProcessInfo p : scan.processes()) {
@@ -271,10 +271,14 @@ public final class ContainerDiscovery {
         return -1;
     }
 
-    private static long lowestOneLevel(List<ProcessInfo> processes) {
-        for (ProcessInfo p : processes) {
-            if (p.nspid().size() == 1) {
-                return p.pidnsInode();
+    /** The namespace of the lowest PID whose NSpid has one level; brief records are read in full first. */
+    private static long lowestOneLevel(List<ProcessInfo> processes, ProcScanner readIfBrief) {
+        try (ProcScanner.Worker w = readIfBrief == null ? null : readIfBrief.worker(-1)) {
+            for (ProcessInfo p : processes) {
+                ProcessInfo full = w != null && ProcScanner.isBrief(p) ? w.read(p.pid()) : p;
+                if (full != null && full.nspid().size() == 1) {
+                    return full.pidnsInode();
+                }
             }
         }
         return processes.isEmpty() ? -1 : processes.getFirst().pidnsInode();
