@@ -79,7 +79,11 @@ final class UnixHttp {
         String headers = text.substring(0, headerEnd).toLowerCase(java.util.Locale.ROOT);
         byte[] body = java.util.Arrays.copyOfRange(reply, headerEnd + 4, reply.length);
         if (headers.contains("transfer-encoding: chunked")) {
-            body = dechunk(body);
+            try {
+                body = dechunk(body);
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                return Optional.empty();
+            }
         }
         return Optional.of(new String(body, StandardCharsets.UTF_8));
     }
