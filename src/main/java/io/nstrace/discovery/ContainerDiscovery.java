@@ -19,8 +19,9 @@ import java.util.Set;
 
 /**
  * Finds every PID namespace with at least one process in ONE pass over /proc and turns each one other than the
- * host's into a {@link Container}: init process, nesting (NS_GET_PARENT where permitted, else derived from NSpid
- * levels and the parent process), the kernel's namespace id (NS_GET_ID, once per namespace), and a name from
+ * host's into a {@link Container}: init process, nesting (the init's parent process's namespace when that is one
+ * level up, which makes it the parent namespace; else NS_GET_PARENT where permitted; else the nearest ancestor
+ * process outside the namespace), the kernel's namespace id (NS_GET_ID, once per namespace), and a name from
  * the runtime ({@link ContainerIdentifier}). The host's namespace is that of PID 1 if readable, else of
  * {@code <root>/self}, else of the lowest PID whose NSpid has one level.
  */
@@ -181,9 +182,21 @@ public final class ContainerDiscovery {
             }
         }
         int level = Math.max(1, init.nspid().size() - 1);
-        Long parent = nsGetParent(init.pid());
-        long parentInode = parent != null ? parent : derivedParent(init, byPid, hostInode);
+        ProcessInfo up = byPid.get(init.ppid());
+        long parentInode;
+        if (up != null && up.pidnsInode() != inode && levelOf(up, hostInode) == level - 1) {
+            // the creator's namespace is an ancestor of (or is) the parent: one level up, it IS the parent
+            parentInode = up.pidnsInode();
+        } else {
+            Long parent = nsGetParent(init.pid());
+            parentInode = parent != null ? parent : derivedParent(init, byPid, hostInode);
+        }
         return new Namespace(inode, ids.of(inode, procs), parentInode, level, init, procs);
+    }
+
+    /** Nesting level of a process's namespace: 0 for the host's, -1 when unknown (a brief record). */
+    private static int levelOf(ProcessInfo p, long hostInode) {
+        return p.pidnsInode() == hostInode ? 0 : ProcScanner.isBrief(p) ? -1 : p.nspid().size() - 1;
     }
 
     private Long nsGetParent(int pid) {

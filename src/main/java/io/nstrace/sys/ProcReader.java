@@ -43,6 +43,8 @@ public final class ProcReader implements AutoCloseable {
     private final MemorySegment path = arena.allocate(4096);
     private final MemorySegment data;
     private final byte[] rootBytes;
+    /** The path being built, on the Java heap: one bulk copy to native memory per call. */
+    private final byte[] scratch = new byte[4096];
 
     /** A reader for process directories under {@code procRoot}, with a buffer of {@code bufferSize} bytes. */
     public ProcReader(String procRoot, int bufferSize) {
@@ -50,6 +52,7 @@ public final class ProcReader implements AutoCloseable {
         String r = procRoot.endsWith("/") ? procRoot : procRoot + "/";
         this.rootBytes = r.getBytes(StandardCharsets.UTF_8);
         MemorySegment.copy(rootBytes, 0, path, JAVA_BYTE, 0, rootBytes.length);
+        System.arraycopy(rootBytes, 0, scratch, 0, rootBytes.length);
     }
 
     private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
@@ -63,9 +66,9 @@ public final class ProcReader implements AutoCloseable {
 
     /** Opens {@code <root>/<pid>} as an O_PATH directory descriptor; negative errno on failure. */
     public int openPid(int pid) {
-        int at = rootBytes.length;
-        at = writeInt(pid, at);
-        path.set(JAVA_BYTE, at, (byte) 0);
+        int at = writeInt(pid, rootBytes.length);
+        scratch[at] = 0;
+        MemorySegment.copy(scratch, rootBytes.length, path, JAVA_BYTE, rootBytes.length, at + 1 - rootBytes.length);
         try {
             int fd = (int) OPENAT.invokeExact(state, AT_FDCWD, path, O_PATH | O_DIRECTORY | Libc.O_CLOEXEC);
             return fd < 0 ? -errno() : fd;
@@ -80,9 +83,10 @@ public final class ProcReader implements AutoCloseable {
      */
     public int readlink(int pid, byte[] name, byte[] out) {
         int at = writeInt(pid, rootBytes.length);
-        path.set(JAVA_BYTE, at++, (byte) '/');
-        MemorySegment.copy(name, 0, path, JAVA_BYTE, at, name.length);
-        path.set(JAVA_BYTE, at + name.length, (byte) 0);
+        scratch[at++] = '/';
+        System.arraycopy(name, 0, scratch, at, name.length);
+        scratch[at + name.length] = 0;
+        MemorySegment.copy(scratch, rootBytes.length, path, JAVA_BYTE, rootBytes.length, at + name.length + 1 - rootBytes.length);
         return readlink(AT_FDCWD, path, out);
     }
 
@@ -158,6 +162,7 @@ public final class ProcReader implements AutoCloseable {
         arena.close();
     }
 
+    /** Writes the decimal digits of {@code value} into {@link #scratch} at {@code at}; returns the end. */
     private int writeInt(int value, int at) {
         int digits = 1;
         for (int v = value; v >= 10; v /= 10) {
@@ -165,7 +170,7 @@ public final class ProcReader implements AutoCloseable {
         }
         int end = at + digits;
         for (int i = end - 1, v = value; i >= at; i--, v /= 10) {
-            path.set(JAVA_BYTE, i, (byte) ('0' + v % 10));
+            scratch[i] = (byte) ('0' + v % 10);
         }
         return end;
     }
