@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,6 +71,29 @@ class DiscoveryRealTest {
             assertNotNull(outer.pidnsId(), "6.18 has NS_GET_ID");
             assertEquals(in.pids(), ContainerDiscovery.forProc(PROC).scanNamespaces().containers().stream()
                     .filter(c -> c.pidnsInode() == in.pidnsInode()).findFirst().orElseThrow().pids());
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    @Test
+    void ownUtsNamespaceIsNamedByItsHostnameReadThroughSetns() throws Exception {
+        Require.kernel();
+        String host = "nstrace-uts-" + UUID.randomUUID().toString().substring(0, 6);
+        Process p = new ProcessBuilder("unshare", "-p", "-u", "-f", "--mount-proc", "sh", "-c",
+                "hostname " + host + " && exec sleep 1004").redirectErrorStream(true).start();
+        try {
+            int init = awaitOne(() -> children((int) p.pid()));
+            for (int i = 0; i < 50 && !Files.readString(PROC.resolve(init + "/cmdline")).startsWith("sleep"); i++) {
+                sleep();
+            }
+            Container c = Selectors.selectOne(scan(), "pid:" + init);
+            assertEquals(host, c.name());
+            assertEquals(host, c.hostname());
+            assertEquals("none", c.runtime());
+            assertNotEquals(host, java.net.InetAddress.getLocalHost().getHostName(), "our own UTS is untouched");
         } finally {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
