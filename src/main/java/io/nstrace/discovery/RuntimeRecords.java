@@ -21,6 +21,7 @@ final class RuntimeRecords {
     private final RuntimeRoots roots;
     private Map<String, Info> docker;
     private Map<String, Info> podman;
+    private Map<String, Map<String, String>> machines;
 
     RuntimeRecords(RuntimeRoots roots) {
         this.roots = roots;
@@ -60,6 +61,9 @@ final class RuntimeRecords {
     }
 
     private Path containerdBundle(String id) {
+        if (!Files.isDirectory(roots.containerdTasks())) {
+            return null;
+        }
         try (DirectoryStream<Path> namespaces = Files.newDirectoryStream(roots.containerdTasks())) {
             for (Path ns : namespaces) {
                 Path config = ns.resolve(id).resolve("config.json");
@@ -83,23 +87,38 @@ final class RuntimeRecords {
 
     /** The nspawn machine named {@code name} or led by {@code leader}: its name, or null. */
     String machine(String name, int leader) {
-        if (name != null && Files.isRegularFile(roots.machines().resolve(name))) {
+        if (machines == null) {
+            machines = readMachines(roots.machines());
+        }
+        if (name != null && machines.containsKey(name)) {
             return name;
         }
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(roots.machines())) {
-            for (Path p : dir) {
-                if (!Files.isRegularFile(p) || p.getFileName().toString().startsWith("unit:")) {
-                    continue;
-                }
-                Map<String, String> env = StateFiles.envFile(Files.readAllLines(p));
-                if (Integer.toString(leader).equals(env.get("LEADER"))) {
-                    return env.getOrDefault("NAME", p.getFileName().toString());
-                }
+        String pid = Integer.toString(leader);
+        for (Map.Entry<String, Map<String, String>> m : machines.entrySet()) {
+            if (pid.equals(m.getValue().get("LEADER"))) {
+                return m.getValue().getOrDefault("NAME", m.getKey());
             }
-        } catch (IOException e) {
-            return null;
         }
         return null;
+    }
+
+    /** Every machine record of the directory, by file name, read once per scan. */
+    private static Map<String, Map<String, String>> readMachines(Path dir) {
+        Map<String, Map<String, String>> out = new HashMap<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path p : files) {
+                String file = p.getFileName().toString();
+                if (Files.isRegularFile(p) && !file.startsWith("unit:")) {
+                    out.put(file, StateFiles.envFile(Files.readAllLines(p)));
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return out;
+        }
+        return out;
     }
 
     /** Docker-compatible API listings (Docker, and Podman's compat endpoint). */
