@@ -2,6 +2,7 @@ package io.nstrace.discovery;
 
 import io.nstrace.sys.NativeException;
 import io.nstrace.sys.Namespaces;
+import io.nstrace.sys.ProcReader;
 import io.nstrace.sys.UtsNamespace;
 
 import java.io.IOException;
@@ -31,6 +32,10 @@ public final class ContainerDiscovery {
     public interface Hostnames {
         Map<Path, String> read(List<Path> utsLinks);
     }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean NATIVE_PREPARED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private static volatile boolean nativeReady;
 
     private final ProcFs proc;
     private final RuntimeRoots roots;
@@ -86,8 +91,17 @@ public final class ContainerDiscovery {
     private Snapshot scan(boolean requestedFull) {
         long hint = hostInodeHint();
         boolean full = requestedFull;
+        if (NATIVE_PREPARED.compareAndSet(false, true)) {
+            // bind the native calls while /proc is read through NIO: the first binding alone takes tens of ms,
+            // which a one-shot command feels; later scans in this JVM read through FFM, faster once bound
+            Thread.ofPlatform().daemon(true).name("nstrace-ffm").start(() -> {
+                Namespaces.prepare();
+                ProcReader.prepare();
+                nativeReady = true;
+            });
+        }
         ProcScanner scanner = new ProcScanner(proc.root(), workers);
-        ProcScanner.Result scan = scanner.scan(hint, full);
+        ProcScanner.Result scan = scanner.scan(hint, full, full || nativeReady);
         long hostInode = hint >= 0 ? hint : lowestOneLevel(scan.processes(), full ? null : scanner);
         Map<Long, List<ProcessInfo>> byNs = new LinkedHashMap<>();
         Map<Integer, ProcessInfo> byPid = new HashMap<>(scan.processes().size() * 2);

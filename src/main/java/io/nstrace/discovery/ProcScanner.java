@@ -39,14 +39,15 @@ final class ProcScanner {
     /**
      * Scans every numeric entry of the root; {@code hostInode} (or -1 if unknown) spares reading status. With
      * {@code full} false only the namespace link is read: the processes come back as {@link #brief} records.
+     * {@code nativeReads} picks FFM over NIO for the reads (see {@link Worker}).
      */
-    Result scan(long hostInode, boolean full) {
+    Result scan(long hostInode, boolean full, boolean nativeReads) {
         int[] pids = listPids();
         ProcessInfo[] out = new ProcessInfo[pids.length];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
         Runnable work = () -> {
-            try (Worker w = new Worker(hostInode)) {
+            try (Worker w = new Worker(hostInode, nativeReads)) {
                 int s = 0;
                 for (int start = next.getAndAdd(BLOCK); start < pids.length; start = next.getAndAdd(BLOCK)) {
                     for (int i = start; i < Math.min(start + BLOCK, pids.length); i++) {
@@ -129,48 +130,59 @@ final class ProcScanner {
         return p.nspid().isEmpty();
     }
 
-    /** A reader of single processes (details after a namespaces-only scan); close it when done. */
+    /** A reader of single processes (details after a namespaces-only scan) through NIO; close it when done. */
     Worker worker(long hostInode) {
-        return new Worker(hostInode);
+        return new Worker(hostInode, false);
     }
 
-    /** One thread's reader and buffers. */
+    /**
+     * One thread's reader and buffers. With {@code nativeReads} files are read through {@link ProcReader} (FFM:
+     * the fastest once running, but binding the native calls costs tens of milliseconds at start-up); without,
+     * through NIO, which is what a one-shot namespaces-only scan wants.
+     */
     final class Worker implements AutoCloseable {
-        private final ProcReader reader = new ProcReader(root.toString(), BUFFER);
-        private final MemorySegment nsPid = reader.name("ns/pid");
-        private final MemorySegment stat = reader.name("stat");
-        private final MemorySegment status = reader.name("status");
-        private final MemorySegment cmdline = reader.name("cmdline");
+        private final ProcReader reader;
+        private final MemorySegment nsPid;
+        private final MemorySegment stat;
+        private final MemorySegment status;
+        private final MemorySegment cmdline;
         private final byte[] buf = new byte[BUFFER];
         private final long hostInode;
 
-        Worker(long hostInode) {
+        Worker(long hostInode, boolean nativeReads) {
             this.hostInode = hostInode;
+            this.reader = nativeReads ? new ProcReader(root.toString(), BUFFER) : null;
+            this.nsPid = nativeReads ? reader.name("ns/pid") : null;
+            this.stat = nativeReads ? reader.name("stat") : null;
+            this.status = nativeReads ? reader.name("status") : null;
+            this.cmdline = nativeReads ? reader.name("cmdline") : null;
         }
 
         ProcessInfo brief(int pid) {
-            int n = reader.readlink(pid, NS_PID, buf);
+            int n = reader != null ? reader.readlink(pid, NS_PID, buf) : nioLink(pid);
             long inode = n < 0 ? -1 : ProcFileParser.parseNsLink(buf, n);
             return inode < 0 ? null : ProcScanner.brief(pid, inode);
         }
 
         /** Every detail of one process, or null when it is gone or unreadable. */
         ProcessInfo read(int pid) {
-            int dir = reader.openPid(pid);
+            int dir = reader == null ? 0 : reader.openPid(pid);
             if (dir < 0) {
                 return null;
             }
             try {
                 return read(pid, dir);
             } finally {
-                reader.close(dir);
+                if (reader != null) {
+                    reader.close(dir);
+                }
             }
         }
 
         private ProcessInfo read(int pid, int dir) {
-            int n = reader.readlink(dir, nsPid, buf);
+            int n = reader != null ? reader.readlink(dir, nsPid, buf) : nioLink(pid);
             long inode = n < 0 ? -1 : ProcFileParser.parseNsLink(buf, n);
-            if (inode < 0 || (n = reader.read(dir, stat, buf, true)) < 0) {
+            if (inode < 0 || (n = file(pid, dir, stat, "stat")) < 0) {
                 return null;
             }
             ProcFileParser.Stat st = ProcFileParser.parseStat(buf, n);
@@ -179,16 +191,44 @@ final class ProcScanner {
             }
             List<Integer> nspid = List.of(pid);
             if (inode != hostInode) {
-                if ((n = reader.read(dir, status, buf, true)) < 0) {
+                if ((n = file(pid, dir, status, "status")) < 0) {
                     return null;
                 }
                 List<Integer> chain = ProcFileParser.parseNsPid(buf, n);
                 nspid = chain.isEmpty() ? nspid : chain;
             }
-            n = reader.read(dir, cmdline, buf, false);
+            n = file(pid, dir, cmdline, "cmdline");
             String cmd = n <= 0 ? "" : ProcFileParser.parseCmdline(buf, n);
             List<Integer> tids = st.threads() > 1 ? tids(pid) : List.of(pid);
             return new ProcessInfo(pid, st.ppid(), nspid, tids, st.comm(), cmd, inode, st.startTime());
+        }
+
+        /** Reads a file of the process into {@link #buf}: its length, or negative on failure. */
+        private int file(int pid, int dir, MemorySegment nativeName, String name) {
+            if (reader != null) {
+                return reader.read(dir, nativeName, buf, !name.equals("cmdline"));
+            }
+            try {
+                byte[] b = Files.readAllBytes(root.resolve(Integer.toString(pid)).resolve(name));
+                int n = Math.min(b.length, buf.length);
+                System.arraycopy(b, 0, buf, 0, n);
+                return n;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        private int nioLink(int pid) {
+            try {
+                String target = Files.readSymbolicLink(root.resolve(Integer.toString(pid)).resolve("ns/pid")).toString();
+                int n = Math.min(target.length(), buf.length);
+                for (int i = 0; i < n; i++) {
+                    buf[i] = (byte) target.charAt(i);
+                }
+                return n;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
         }
 
         private List<Integer> tids(int pid) {
@@ -209,7 +249,9 @@ final class ProcScanner {
 
         @Override
         public void close() {
-            reader.close();
+            if (reader != null) {
+                reader.close();
+            }
         }
     }
 }

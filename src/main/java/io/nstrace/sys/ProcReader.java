@@ -55,6 +55,11 @@ public final class ProcReader implements AutoCloseable {
         System.arraycopy(rootBytes, 0, scratch, 0, rootBytes.length);
     }
 
+    /** Binds the native calls now (class initialisation); the first binding costs tens of milliseconds. */
+    public static void prepare() {
+        // initialising the class has bound every handle
+    }
+
     private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd, options);
     }
