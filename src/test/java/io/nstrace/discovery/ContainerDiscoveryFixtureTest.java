@@ -165,6 +165,22 @@ class ContainerDiscoveryFixtureTest {
     }
 
     @Test
+    void nioAndFfmReadersAgree() {
+        fake.process(100).ppid(10).pidns(4026532001L).nspid(100, 1).comm("a b (c)").argv("sh", "-c", "x").write();
+        fake.process(105).ppid(100).pidns(4026532001L).nspid(105, 2).comm("sleep").tids(105, 106).write();
+        ProcScanner scanner = new ProcScanner(fake.root(), 2);
+        for (boolean full : List.of(true, false)) {
+            ProcScanner.Result nio = scanner.scan(HOST_PIDNS, full, false);
+            ProcScanner.Result ffm = scanner.scan(HOST_PIDNS, full, true);
+            assertEquals(ffm, nio);
+            assertEquals(List.of(2, 10, 100, 105), nio.processes().stream().map(ProcessInfo::pid).toList());
+            assertEquals(1, nio.skipped());
+        }
+        ProcessInfo p = scanner.scan(HOST_PIDNS, true, false).processes().get(2);
+        assertEquals(new ProcessInfo(100, 10, List.of(100, 1), List.of(100), "a b (c)", "sh -c x", 4026532001L, 100), p);
+    }
+
+    @Test
     void nameClashesGetSuffixes() {
         fake.process(100).ppid(10).pidns(4026532001L).uts(4026532101L).nspid(100, 1).comm("a").write();
         fake.process(200).ppid(10).pidns(4026532002L).uts(4026532102L).nspid(200, 1).comm("b").write();
