@@ -88,18 +88,23 @@ public final class ContainerDiscovery {
                 c.level(), c.initPid(), procs, c.image(), c.pod(), c.k8sNamespace(), c.hostname());
     }
 
-    private Snapshot scan(boolean requestedFull) {
-        long hint = hostInodeHint();
-        boolean full = requestedFull;
+    /**
+     * Binds the native calls on a helper thread, once per JVM, while /proc is read through NIO: the first binding
+     * alone takes tens of ms, which a one-shot command feels; later scans read through FFM, faster once bound.
+     */
+    private static void prepareNative() {
         if (NATIVE_PREPARED.compareAndSet(false, true)) {
-            // bind the native calls while /proc is read through NIO: the first binding alone takes tens of ms,
-            // which a one-shot command feels; later scans in this JVM read through FFM, faster once bound
             Thread.ofPlatform().daemon(true).name("nstrace-ffm").start(() -> {
                 Namespaces.prepare();
                 ProcReader.prepare();
                 nativeReady = true;
             });
         }
+    }
+
+    private Snapshot scan(boolean full) {
+        long hint = hostInodeHint();
+        prepareNative();
         ProcScanner scanner = new ProcScanner(proc.root(), workers);
         ProcScanner.Result scan = scanner.scan(hint, full, full || nativeReady);
         long hostInode = hint >= 0 ? hint : lowestOneLevel(scan.processes(), full ? null : scanner);
