@@ -4,7 +4,11 @@
 NSTRACE_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NSTRACE_JAR="$NSTRACE_HOME/target/nstrace.jar"
 
-java_major() { # prints the feature version of $1/bin/java, or nothing
+java_major() { # prints the feature version of $1/bin/java, or nothing; the JDK's release file spares a JVM start
+    if [ -r "$1/release" ]; then
+        sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1
+        return
+    fi
     "$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2; exit}'
 }
 

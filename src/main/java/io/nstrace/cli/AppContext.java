@@ -3,6 +3,7 @@ package io.nstrace.cli;
 import io.nstrace.discovery.ProcFs;
 import io.nstrace.session.SessionManager;
 import io.nstrace.session.StateDir;
+import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.tracefs.TraceFs;
 
 import java.nio.file.Path;
@@ -184,6 +185,11 @@ public final class AppContext implements AutoCloseable {
         } catch (RuntimeException e) {
             return "";
         }
+    }
+
+    /** Container discovery over the procfs root, with the runtime state that goes with it. */
+    public ContainerDiscovery discovery() {
+        return ContainerDiscovery.forProc(proc);
     }
 
     @Override

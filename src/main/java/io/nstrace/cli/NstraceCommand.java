@@ -27,6 +27,8 @@ import java.util.concurrent.Callable;
                 ShellCommand.class,
                 CompletionCommand.class,
                 ResetCommand.class,
+                PsCommand.class,
+                DiscoveryBenchCommand.class,
         })
 public final class NstraceCommand implements Callable<Integer> {
     private final AppContext context;

@@ -7,7 +7,8 @@ import java.util.List;
  * unknown (JSON null), never empty strings.
  *
  * @param name             unique in its snapshot: the runtime's name, else the UTS hostname, else comm-initpid
- * @param runtime          docker, podman, containerd, cri-o, lxc, nspawn, garden, mesos, or none
+ * @param runtime          docker, podman, containerd, cri-o, lxc, incus, libvirt-lxc, nspawn, mesos, garden, bpm,
+ *                         none (no runtime claims it), or host (the {@link Snapshot#host()} pseudo-container)
  * @param id               the runtime's full container id, or null
  * @param pidnsInode       inode of the PID namespace
  * @param pidnsId          the kernel's 64-bit namespace id (NS_GET_ID, 6.18+), or null

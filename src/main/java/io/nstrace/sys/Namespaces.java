@@ -60,6 +60,14 @@ public final class Namespaces {
         }
     }
 
+    /**
+     * Binds the native calls behind {@link #id} and {@link #parent} now, e.g. on a helper thread while other
+     * work runs: the first binding costs tens of milliseconds, which a one-shot command feels.
+     */
+    public static void prepare() {
+        Libc.geteuid();
+    }
+
     /** Parses the inode out of an ns link target such as {@code pid:[4026531836]}. */
     public static long inodeOf(String linkTarget) {
         int open = linkTarget.indexOf('[');
