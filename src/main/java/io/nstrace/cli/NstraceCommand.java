@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
         versionProvider = VersionProvider.class,
         description = "Finds every container (PID namespace) on this host and traces it with ftrace.",
         subcommands = {
+                ReportCommand.class,
         })
 public final class NstraceCommand implements Callable<Integer> {
     private final AppContext context;
