@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
         description = "Finds every container (PID namespace) on this host and traces it with ftrace.",
         subcommands = {
                 ReportCommand.class,
+                CaptureRawCommand.class,
         })
 public final class NstraceCommand implements Callable<Integer> {
     private final AppContext context;
