@@ -54,11 +54,11 @@ public final class Recorder implements AutoCloseable {
             for (int cpu : cpus) {
                 Path file = spoolDir.resolve(instance.name() + ".cpu" + cpu);
                 FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+                        StandardOpenOption.READ, StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rw-------")));
                 r.files.add(ch);
                 r.paths.add(file);
-                CpuReader reader = new CpuReader(cpu, instance.file("per_cpu/cpu" + cpu + "/trace_pipe_raw"), ch,
+                CpuReader reader = new CpuReader(cpu, instance.file("per_cpu/cpu" + cpu + "/trace_pipe_raw"), file, ch,
                         meta.pageSize(), meta.headerPage(), idleSleepNanos, drainLimit);
                 r.readers.add(reader);
             }

@@ -39,6 +39,15 @@ public final class RawFile implements AutoCloseable {
         return new RawFile(path, Libc.open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC));
     }
 
+    /** Opens {@code path} with {@code flags} (O_* from {@link Libc}), e.g. a spool file for splice. */
+    public static RawFile open(String path, int flags) throws NativeException {
+        return new RawFile(path, Libc.open(path, flags | Libc.O_CLOEXEC));
+    }
+
+    public int fd() {
+        return fd;
+    }
+
     /**
      * Reads up to {@code buf.byteSize()} bytes into {@code buf} (native memory).
      *
