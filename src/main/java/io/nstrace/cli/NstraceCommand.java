@@ -29,6 +29,8 @@ import java.util.concurrent.Callable;
                 ResetCommand.class,
                 PsCommand.class,
                 DiscoveryBenchCommand.class,
+                ReportCommand.class,
+                CaptureRawCommand.class,
         })
 public final class NstraceCommand implements Callable<Integer> {
     private final AppContext context;

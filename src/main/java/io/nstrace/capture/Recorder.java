@@ -1,0 +1,177 @@
+package io.nstrace.capture;
+
+import io.nstrace.NstraceException;
+import io.nstrace.tracefs.TraceInstance;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Records one tracefs instance: a reader thread per CPU drains {@code per_cpu/cpuN/trace_pipe_raw} into
+ * {@code <spool>/<instance>.cpuN} (directory 0700, files 0600) while the session runs, so memory stays flat.
+ * {@link #stop()} drains what is left, closes the files and returns the {@link Capture} with per-CPU counts.
+ */
+public final class Recorder implements AutoCloseable {
+    public static final long DEFAULT_IDLE_SLEEP_NANOS = 1_000_000L;
+    private static final Pattern STAT = Pattern.compile("(?m)^(overrun|dropped events):\\s*(\\d+)");
+
+    private final TraceInstance instance;
+    private final Path spoolDir;
+    private final TraceMeta meta;
+    private final List<CpuReader> readers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<FileChannel> files = new ArrayList<>();
+    private final List<Path> paths = new ArrayList<>();
+    private Capture result;
+
+    private Recorder(TraceInstance instance, Path spoolDir, TraceMeta meta) {
+        this.instance = instance;
+        this.spoolDir = spoolDir;
+        this.meta = meta;
+    }
+
+    /** Starts a reader per CPU of {@code instance}; {@code procRoot} gives kallsyms and uname. */
+    public static Recorder start(TraceInstance instance, Path procRoot, Path spoolDir) {
+        return start(instance, procRoot, spoolDir, DEFAULT_IDLE_SLEEP_NANOS);
+    }
+
+    public static Recorder start(TraceInstance instance, Path procRoot, Path spoolDir, long idleSleepNanos) {
+        List<Integer> cpus = cpus(instance);
+        TraceMeta meta = TraceMeta.collect(instance, procRoot, cpus.isEmpty() ? 0 : cpus.getLast() + 1);
+        Recorder r = new Recorder(instance, spoolDir, meta);
+        createSpoolDir(spoolDir);
+        long drainLimit = bufferPages(instance, meta.pageSize()) * 2 + 16;
+        try {
+            for (int cpu : cpus) {
+                Path file = spoolDir.resolve(instance.name() + ".cpu" + cpu);
+                FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.READ, StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+                r.files.add(ch);
+                r.paths.add(file);
+                CpuReader reader = new CpuReader(cpu, instance.file("per_cpu/cpu" + cpu + "/trace_pipe_raw"), file, ch,
+                        meta.pageSize(), meta.headerPage(), idleSleepNanos, drainLimit);
+                r.readers.add(reader);
+            }
+        } catch (FileAlreadyExistsException e) {
+            r.closeFiles();
+            throw NstraceException.user("spool file already exists: " + e.getFile() + "; use an empty spool directory");
+        } catch (IOException e) {
+            r.closeFiles();
+            throw NstraceException.user("cannot create spool file in " + spoolDir + ": " + e.getMessage());
+        }
+        for (CpuReader reader : r.readers) {
+            Thread t = Thread.ofPlatform().daemon().name("nstrace-rec-" + instance.name() + "-cpu" + reader.cpu())
+                    .start(reader);
+            r.threads.add(t);
+        }
+        return r;
+    }
+
+    static List<Integer> cpus(TraceInstance instance) {
+        List<Integer> out = new ArrayList<>();
+        try (var s = Files.list(instance.file("per_cpu"))) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.matches("cpu\\d+"))
+                    .map(n -> Integer.parseInt(n.substring(3))).sorted().forEach(out::add);
+        } catch (IOException e) {
+            throw NstraceException.environment("cannot list " + instance.file("per_cpu") + ": " + e.getMessage());
+        }
+        return out;
+    }
+
+    private static long bufferPages(TraceInstance instance, int pageSize) {
+        try {
+            String kb = instance.read("buffer_size_kb").strip().replaceAll("\\D.*", "");
+            return Long.parseLong(kb) * 1024 / pageSize;
+        } catch (RuntimeException e) {
+            return 1024;
+        }
+    }
+
+    static void createSpoolDir(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            }
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw NstraceException.user("cannot create spool directory " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** Events counted so far (live). */
+    public long events() {
+        return readers.stream().mapToLong(CpuReader::events).sum();
+    }
+
+    /** Events the page headers reported lost so far (live). */
+    public long lost() {
+        return readers.stream().mapToLong(CpuReader::lost).sum();
+    }
+
+    /** Drains what is left (never blocking), closes the spool files and returns the result. Idempotent. */
+    public synchronized Capture stop() {
+        if (result != null) {
+            return result;
+        }
+        readers.forEach(CpuReader::finish);
+        for (Thread t : threads) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        closeFiles();
+        List<CpuSpool> spools = new ArrayList<>();
+        for (int i = 0; i < readers.size(); i++) {
+            CpuReader r = readers.get(i);
+            if (r.failure() != null) {
+                throw NstraceException.environment("reading " + instance.file("per_cpu/cpu" + r.cpu()
+                        + "/trace_pipe_raw") + " failed: " + r.failure().getMessage());
+            }
+            String stats = TraceMeta.readString(instance.file("per_cpu/cpu" + r.cpu() + "/stats")).orElse("");
+            spools.add(new CpuSpool(r.cpu(), paths.get(i), r.pages(), r.pages() * meta.pageSize(), r.events(),
+                    r.lost(), r.lostUncounted(), stat(stats, "overrun"), stat(stats, "dropped events"), stats));
+        }
+        String cmdlines = TraceMeta.readString(instance.traceFs().root().resolve("saved_cmdlines")).orElse("");
+        result = new Capture(instance.name(), spoolDir, meta, List.copyOf(spools), cmdlines);
+        return result;
+    }
+
+    static long stat(String stats, String name) {
+        Matcher m = STAT.matcher(stats);
+        while (m.find()) {
+            if (m.group(1).equals(name)) {
+                return Long.parseLong(m.group(2));
+            }
+        }
+        return 0;
+    }
+
+    private void closeFiles() {
+        for (FileChannel ch : files) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing more to write
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,114 @@
+package io.nstrace.capture;
+
+import io.nstrace.format.HeaderPage;
+import io.nstrace.tracefs.TraceInstance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What a trace.dat needs besides the pages, read from tracefs and /proc: header_page, header_event, ftrace
+ * formats, the formats of the events enabled in the instance, kallsyms, printk_formats, the trace clock, uname,
+ * the CPU count and the wall-clock offset of the trace clock (for the DATE option).
+ */
+public record TraceMeta(int pageSize, HeaderPage headerPage, String headerEvent, List<String> ftraceFormats,
+                        Map<String, List<String>> eventFormats, byte[] kallsyms, byte[] printkFormats, String clock,
+                        String uname, int cpuCount, Long dateOffsetUs) {
+
+    public static TraceMeta collect(TraceInstance instance, Path procRoot, int cpuCount) {
+        Path top = instance.traceFs().root();
+        Path events = top.resolve("events");
+        List<String> ftrace = new ArrayList<>();
+        for (Path dir : list(events.resolve("ftrace"))) {
+            readString(dir.resolve("format")).ifPresent(ftrace::add);
+        }
+        Map<String, List<String>> formats = new LinkedHashMap<>();
+        for (Path sys : list(instance.file("events"))) {
+            for (Path ev : list(sys)) {
+                if (readString(ev.resolve("enable")).orElse("0").strip().equals("1")) {
+                    readString(events.resolve(sys.getFileName().toString()).resolve(ev.getFileName().toString())
+                            .resolve("format")).ifPresent(t -> formats
+                            .computeIfAbsent(sys.getFileName().toString(), k -> new ArrayList<>()).add(t));
+                }
+            }
+        }
+        String hp = readString(events.resolve("header_page")).orElseThrow(
+                () -> new IllegalStateException("cannot read " + events.resolve("header_page")));
+        String clock = readString(instance.file("trace_clock")).orElse("[local]").strip();
+        return new TraceMeta(pageSize(procRoot), HeaderPage.parse(hp),
+                readString(events.resolve("header_event")).orElse(""), ftrace, formats,
+                readBytes(procRoot.resolve("kallsyms")), readBytes(top.resolve("printk_formats")), clock,
+                uname(procRoot), cpuCount, dateOffset(instance));
+    }
+
+    static int pageSize(Path procRoot) {
+        // the ring buffer's sub-buffer size is the kernel page size: 4096 on every architecture nstrace targets
+        return 4096;
+    }
+
+    /** Wall clock minus the instance's trace clock now, in microseconds, from {@code per_cpu/cpu0/stats}. */
+    static Long dateOffset(TraceInstance instance) {
+        long wallBefore = System.currentTimeMillis() * 1000;
+        Long now = readString(instance.file("per_cpu/cpu0/stats")).flatMap(s -> s.lines()
+                .filter(l -> l.startsWith("now ts:")).findFirst()).map(l -> parseMicros(l.substring(7))).orElse(null);
+        long wallAfter = System.currentTimeMillis() * 1000;
+        return now == null ? null : (wallBefore + wallAfter) / 2 - now;
+    }
+
+    static long parseMicros(String secsDotMicros) {
+        String[] p = secsDotMicros.strip().split("\\.");
+        return Long.parseLong(p[0]) * 1_000_000L + (p.length > 1 ? Long.parseLong(p[1]) : 0);
+    }
+
+    static String uname(Path procRoot) {
+        Path k = procRoot.resolve("sys/kernel");
+        return String.join(" ", readString(k.resolve("ostype")).orElse("Linux").strip(),
+                readString(k.resolve("hostname")).orElse("").strip(),
+                readString(k.resolve("osrelease")).orElse("").strip(),
+                readString(k.resolve("version")).orElse("").strip(), System.getProperty("os.arch"));
+    }
+
+    static List<Path> list(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    static java.util.Optional<String> readString(Path p) {
+        try {
+            return java.util.Optional.of(new String(readAll(p), StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * Reads with large read(2) calls: Files.readAllBytes/readString probe a size-0 tracefs file with a 1-byte
+     * read, and events/header_page then returns only that byte (seen on 6.18).
+     */
+    static byte[] readAll(Path p) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            return in.readAllBytes();
+        }
+    }
+
+    static byte[] readBytes(Path p) {
+        try {
+            return readAll(p);
+        } catch (IOException | RuntimeException e) {
+            return new byte[0]; // kallsyms/printk_formats are optional in trace.dat (size 0 allowed)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.nstrace.format;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Resolves what the raw event does not carry: the comm of a host PID (saved_cmdlines first, as trace-cmd does,
+ * then the container map) and the container and in-container PID (from the container map, else the container
+ * whose buffer the event came from).
+ */
+public final class EventContext {
+    private final Map<Integer, String> comms;
+    private final ContainerMap containers;
+
+    public EventContext(Map<Integer, String> comms, ContainerMap containers) {
+        this.comms = comms;
+        this.containers = containers;
+    }
+
+    public static EventContext of(TraceData data) {
+        return new EventContext(data.comms(), data.options().containers());
+    }
+
+    public String comm(int pid) {
+        if (pid == 0) {
+            return "<idle>";
+        }
+        String c = comms.get(pid);
+        if (c != null) {
+            return c;
+        }
+        return containers.task(pid).map(ContainerMap.TaskInfo::comm).filter(s -> !s.isEmpty()).orElse("<...>");
+    }
+
+    /** The container name of the event's task, or empty for a host task. */
+    public Optional<String> container(TraceEvent e) {
+        Optional<ContainerMap.TaskInfo> t = containers.task(e.pid());
+        if (t.isPresent() && !t.get().container().isEmpty()) {
+            return Optional.of(t.get().container());
+        }
+        if (t.isPresent() || e.pid() > 0) {
+            return containers.containerOfBuffer(e.buffer()).map(ContainerMap.ContainerInfo::name);
+        }
+        return Optional.empty();
+    }
+
+    /** The PID inside the task's innermost PID namespace, when known. */
+    public Optional<Integer> containerPid(TraceEvent e) {
+        return containers.task(e.pid()).map(ContainerMap.TaskInfo::containerPid);
+    }
+}

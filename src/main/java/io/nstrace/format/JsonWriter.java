@@ -1,0 +1,60 @@
+package io.nstrace.format;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * JSON Lines, one object per event: {@code ts} (ns), {@code cpu}, {@code event} ("system:name"), {@code pid}
+ * (host), {@code comm}, {@code container}, {@code containerPid}, {@code fields} (the non-common fields). Dropped
+ * events become {@code {"ts":..,"cpu":..,"lost":N}} (N -1 when the kernel did not count them).
+ */
+public final class JsonWriter {
+    private final Writer out;
+    private final EventContext context;
+
+    public JsonWriter(Writer out, EventContext context) {
+        this.out = out;
+        this.context = context;
+    }
+
+    public long writeAll(Iterator<TraceEvent> events) throws IOException {
+        long n = 0;
+        while (events.hasNext()) {
+            write(events.next());
+            n++;
+        }
+        out.flush();
+        return n;
+    }
+
+    public void write(TraceEvent e) throws IOException {
+        out.write(Json.write(object(e)));
+        out.write('\n');
+    }
+
+    public Map<String, Object> object(TraceEvent e) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("ts", new java.math.BigInteger(Long.toUnsignedString(e.timestamp())));
+        o.put("cpu", e.cpu());
+        if (e.isLostMarker()) {
+            o.put("lost", e.lost());
+            return o;
+        }
+        o.put("event", e.eventName());
+        o.put("pid", e.pid());
+        o.put("comm", context.comm(e.pid()));
+        o.put("container", context.container(e).orElse(null));
+        o.put("containerPid", context.containerPid(e).orElse(null));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        e.fields().forEach((k, v) -> {
+            if (!k.startsWith("common_")) {
+                fields.put(k, v);
+            }
+        });
+        o.put("fields", fields);
+        return o;
+    }
+}

@@ -1,0 +1,96 @@
+package io.nstrace.cli;
+
+import io.nstrace.format.ContainerMap;
+import io.nstrace.format.HeaderPage;
+import io.nstrace.format.TraceData;
+import io.nstrace.format.TraceDatWriter;
+import io.nstrace.testing.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReportCommandTest {
+    private static final Path FIX = Path.of("tracefs-fixtures/6.18.44-fc-v669");
+
+    @TempDir
+    Path tmp;
+
+    private Path dat() throws IOException {
+        Path page = tmp.resolve("cpu0.raw");
+        Files.copy(FIX.resolve("pages/cpu0-page.raw"), page);
+        Map<String, List<String>> formats = Map.of(
+                "syscalls", List.of(read("syscalls/sys_enter_read"), read("syscalls/sys_exit_read"),
+                        read("syscalls/sys_enter_write")),
+                "sched", List.of(read("sched/sched_process_exec"), read("sched/sched_process_exit")));
+        ContainerMap map = ContainerMap.empty()
+                .withContainer(new ContainerMap.ContainerInfo("", "web", "abc", "docker"))
+                .withTask(new ContainerMap.TaskInfo(32634, "web", List.of(32634, 7), "dd"));
+        TraceData d = new TraceData(4096, ByteOrder.LITTLE_ENDIAN, HeaderPage.parse(Files.readString(
+                FIX.resolve("header_page"))), Files.readString(FIX.resolve("header_event")), List.of(), formats,
+                new byte[0], new byte[0], "32634 dd\n", 1, new TraceData.Options("Linux", "[local]", null, "t", map),
+                List.of(new TraceData.Buffer("", "local", List.of(
+                        new TraceData.CpuData(0, new TraceData.PageSource(page, 0, 4096), "")))));
+        Path dat = tmp.resolve("t.dat");
+        try (OutputStream out = Files.newOutputStream(dat)) {
+            TraceDatWriter.write(d, out);
+        }
+        return dat;
+    }
+
+    private static String read(String event) throws IOException {
+        return Files.readString(FIX.resolve("events/" + event + "/format"));
+    }
+
+    @Test
+    void textShowsContainerAndInContainerPid() throws IOException {
+        CliRun r = CliRun.run(Path.of("/proc"), tmp, "report", dat().toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("cpus=1", lines.getFirst());
+        assertEquals(27, lines.size());
+        assertTrue(lines.get(1).matches("\\s+dd-32634 \\[000\\] +\\d+\\.\\d{6}: sys_enter_read: +fd: 0x00000000, .* \\(web:7\\)"),
+                lines.get(1));
+    }
+
+    @Test
+    void summaryCountsEventsPerContainerAndType() throws IOException {
+        CliRun r = CliRun.run(Path.of("/proc"), tmp, "report", "--format", "summary", dat().toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("events: 26  lost: 0"), r.out());
+        assertTrue(r.out().contains("container web: 26 events"), r.out());
+        assertTrue(r.out().matches("(?s).*syscalls:sys_enter_write\\s+\\d+.*"), r.out());
+    }
+
+    @Test
+    void jsonLinesToAFileAndContainerFilter() throws IOException {
+        Path out = tmp.resolve("out.json");
+        CliRun r = CliRun.run(Path.of("/proc"), tmp, "report", "--format", "json", "-o", out.toString(),
+                dat().toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(26, Files.readAllLines(out).size());
+        assertTrue(Files.readAllLines(out).getFirst().contains("\"container\":\"web\",\"containerPid\":7"));
+        CliRun none = CliRun.run(Path.of("/proc"), tmp, "report", "--container", "db", dat().toString());
+        assertEquals(List.of("cpus=1"), none.out().lines().toList());
+    }
+
+    @Test
+    void missingOrBadFilesAreUserErrors() throws IOException {
+        CliRun missing = CliRun.run(Path.of("/proc"), tmp, "report", tmp.resolve("nope.dat").toString());
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("no such file"), missing.err());
+        Path junk = Files.writeString(tmp.resolve("junk.dat"), "hello");
+        CliRun bad = CliRun.run(Path.of("/proc"), tmp, "report", junk.toString());
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("junk.dat"), bad.err());
+    }
+}
