@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
                 ResetCommand.class,
                 PsCommand.class,
                 DiscoveryBenchCommand.class,
+                RecordCommand.class,
                 ReportCommand.class,
                 CaptureRawCommand.class,
         })

@@ -1,0 +1,94 @@
+package io.nstrace.cli;
+
+import io.nstrace.NstraceException;
+import io.nstrace.format.OutputFormat;
+import io.nstrace.format.TraceData;
+import io.nstrace.format.TraceOutput;
+import io.nstrace.sys.Libc;
+import org.apache.commons.io.output.WriterOutputStream;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where and how a trace is written ({@code -o}, {@code --format}) and where it is spooled meanwhile. */
+public final class OutputMixin {
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the trace here (default: stdout). The format follows the name (.dat, .json, .txt) unless --format is given.")
+    Path file;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "dat (trace-cmd's trace.dat), text, json (JSON Lines) or summary. Default: from -o's name, dat for other names, text on stdout.")
+    OutputFormat format;
+
+    @Option(names = "--spool", paramLabel = "DIR", defaultValue = "/var/tmp/nstrace",
+            description = "Where per-CPU pages are spooled while recording (0700; default: ${DEFAULT-VALUE}).")
+    Path spool;
+
+    private OutputFormat used;
+
+    public Path file() {
+        return file;
+    }
+
+    public Path spool() {
+        return spool;
+    }
+
+    /** The format to write: --format, else from the file name (dat when unknown), else {@code stdoutDefault}. */
+    public OutputFormat format(OutputFormat stdoutDefault) {
+        if (format != null) {
+            return format;
+        }
+        return file == null ? stdoutDefault : OutputFormat.forFileName(file.getFileName().toString(), OutputFormat.dat);
+    }
+
+    /**
+     * Writes {@code data} to the file (created or replaced) or to {@code out}; a trace.dat is never written to a
+     * terminal's stdout. Returns the events written (-1 for dat).
+     */
+    public long write(TraceData data, PrintWriter out, OutputFormat stdoutDefault) {
+        used = format(stdoutDefault);
+        try {
+            if (file != null) {
+                Path tmp = file.resolveSibling("." + file.getFileName() + ".nstrace-tmp");
+                try (OutputStream os = Files.newOutputStream(tmp)) {
+                    long n = TraceOutput.write(data, used, os, null);
+                    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    return n;
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            out.flush();
+            if (used == OutputFormat.dat && Libc.isatty(1)) {
+                throw NstraceException.user("not writing a binary trace.dat to a terminal; give -o FILE or --format text");
+            }
+            try (OutputStream os = used == OutputFormat.dat ? rawStdout()
+                    : WriterOutputStream.builder().setWriter(out).setCharset(StandardCharsets.UTF_8).get()) {
+                long n = TraceOutput.write(data, used, os, null);
+                out.flush();
+                return n;
+            }
+        } catch (IOException e) {
+            throw NstraceException.user("cannot write " + (file == null ? "stdout" : file) + ": " + e.getMessage());
+        }
+    }
+
+    private static OutputStream rawStdout() {
+        return new java.io.FilterOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out)) {
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    String describe() {
+        return used == null ? "" : used.name();
+    }
+}

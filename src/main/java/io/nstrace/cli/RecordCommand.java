@@ -1,0 +1,123 @@
+package io.nstrace.cli;
+
+import io.nstrace.discovery.Container;
+import io.nstrace.discovery.ContainerDiscovery;
+import io.nstrace.discovery.Selectors;
+import io.nstrace.format.OutputFormat;
+import io.nstrace.session.Recording;
+import io.nstrace.session.SessionOptions;
+import io.nstrace.sys.Libc;
+import io.nstrace.sys.Signals;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code nstrace record SELECTOR...}: attach, start, wait, stop, dump, detach — in one command. */
+@Command(name = "record", mixinStandardHelpOptions = true,
+        description = {"Trace containers until --duration ends, Ctrl-C (SIGINT/SIGTERM), or they all exit; then write the trace.",
+                "Each container is traced in its own tracefs instance, fenced to its PIDs; several containers go to one",
+                "file, one buffer each (as trace-cmd -B)."})
+public final class RecordCommand implements Callable<Integer> {
+    @ParentCommand
+    NstraceCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "SELECTOR", arity = "1..*", completionCandidates = ContainerCandidates.class,
+            description = "Containers: name, id prefix, pid:PID, ns:INODE, k8s-ns/pod[/container], or a glob (web-*).")
+    List<String> selectors;
+
+    @Mixin
+    TraceOptionsMixin trace;
+
+    @Mixin
+    OutputMixin output;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "DUR", converter = DurationConverter.class,
+            description = "Stop after this long (500ms, 10s, 2m). Default: until Ctrl-C or the containers exit.")
+    Duration duration;
+
+    @Override
+    public Integer call() throws Exception {
+        AppContext ctx = parent.context();
+        SessionOptions options = trace.toOptions();
+        ContainerDiscovery discovery = ctx.discovery();
+        List<Container> targets = Selectors.select(discovery.scanNamespaces(), selectors, true);
+        List<Recording> recordings = new ArrayList<>();
+        try {
+            for (Container c : targets) {
+                recordings.add(Recording.attach(ctx.sessions(), discovery.detailed(c), options, output.spool(),
+                        ctx.procFs()));
+            }
+            recordings.forEach(Recording::start);
+            waitForEnd(recordings, ctx);
+            for (Recording r : recordings) {
+                if (r.session().state() == io.nstrace.session.SessionState.RUNNING) {
+                    r.stop();
+                }
+            }
+            long written = output.write(Recording.traceData(recordings), spec.commandLine().getOut(), OutputFormat.text);
+            summary(recordings, written);
+        } finally {
+            for (Recording r : recordings) {
+                r.detach();
+            }
+        }
+        return 0;
+    }
+
+    private void waitForEnd(List<Recording> recordings, AppContext ctx) {
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        Thread waiter = Thread.currentThread();
+        boolean progress = !ctx.inShell() && Libc.isatty(2);
+        try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> waiter.interrupt(), "INT", "TERM", "HUP")) {
+            long start = System.nanoTime();
+            while (System.nanoTime() < deadline && !recordings.stream().allMatch(Recording::containerExited)) {
+                if (progress) {
+                    progressLine(recordings, System.nanoTime() - start);
+                }
+                Thread.sleep(Math.max(1, Math.min(200, (deadline - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            // Ctrl-C or SIGTERM: stop and write what was recorded
+        } finally {
+            if (progress) {
+                spec.commandLine().getErr().print("\r\033[K");
+            }
+        }
+    }
+
+    private void progressLine(List<Recording> recordings, long elapsedNanos) {
+        long events = recordings.stream().mapToLong(Recording::events).sum();
+        long lost = recordings.stream().mapToLong(Recording::lost).sum();
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("\r\033[Krecording %d container(s): %,d events, %,d lost, %.1f s", recordings.size(), events, lost,
+                elapsedNanos / 1e9);
+        err.flush();
+    }
+
+    private void summary(List<Recording> recordings, long written) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (Recording r : recordings) {
+            err.printf("nstrace record: %s: %,d events, %,d lost%s, %.1f s%s%n", r.container().name(), r.events(),
+                    r.lost(), r.lost() > 0 ? " (LOST EVENTS: raise -b)" : "", r.duration().toMillis() / 1000.0,
+                    r.containerExited() ? ", container exited" : "");
+        }
+        if (output.file() != null) {
+            err.printf("nstrace record: wrote %s (%s)%n", output.file(), output.describe());
+        }
+        err.flush();
+    }
+}

@@ -1,0 +1,57 @@
+package io.nstrace.cli;
+
+import io.nstrace.session.SessionOptions;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The tracing flags shared by {@code attach}, {@code record} and {@code run}: what a session traces. */
+public final class TraceOptionsMixin {
+    @Option(names = {"-e", "--event"}, paramLabel = "EVENT", completionCandidates = EventCandidates.class,
+            description = "Event to trace: system:event, system, or a glob (sched:sched_*). Repeatable. "
+                    + "Default: scheduling, process lifecycle and raw syscalls.")
+    List<String> events = new ArrayList<>();
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "EXPR",
+            description = "Kernel filter for every selected event, e.g. 'ret < 0' or 'common_pid != 1'.")
+    String filter;
+
+    @Option(names = "--function", description = "Also trace kernel functions (function tracer) of the container's tasks.")
+    boolean function;
+
+    @Option(names = "--function-graph", description = "Trace kernel function entries and exits (function_graph tracer).")
+    boolean functionGraph;
+
+    @Option(names = "--max-graph-depth", paramLabel = "N", defaultValue = "0",
+            description = "Depth limit for --function-graph (0: no limit).")
+    int maxGraphDepth;
+
+    @Option(names = {"-l", "--limit-function"}, paramLabel = "FUNC",
+            description = "Trace only these functions (set_ftrace_filter globs). Repeatable.")
+    List<String> functions = new ArrayList<>();
+
+    @Option(names = {"-n", "--notrace-function"}, paramLabel = "FUNC",
+            description = "Never trace these functions (set_ftrace_notrace globs). Repeatable.")
+    List<String> notrace = new ArrayList<>();
+
+    @Option(names = {"-b", "--buffer-kb"}, paramLabel = "KB", defaultValue = "0",
+            description = "Per-CPU ring buffer size in KB (default: the kernel's).")
+    int bufferKb;
+
+    @Option(names = {"-C", "--clock"}, paramLabel = "CLOCK", description = "trace_clock to use (local, global, mono, ...).")
+    String clock;
+
+    /** The session options these flags describe. */
+    public SessionOptions toOptions() {
+        if (bufferKb < 0) {
+            throw new picocli.CommandLine.TypeConversionException("buffer size must not be negative: " + bufferKb);
+        }
+        SessionOptions o = SessionOptions.defaults().withEvents(events).withFilter(filter).withBuffer(bufferKb, clock);
+        boolean functions = function || functionGraph || !this.functions.isEmpty() || !notrace.isEmpty();
+        if (functions) {
+            o = o.withFunction(functionGraph, maxGraphDepth, this.functions, notrace);
+        }
+        return o;
+    }
+}
