@@ -58,6 +58,13 @@ public final class CaptureRawCommand implements Callable<Integer> {
         TraceFs fs = ctx.traceFs();
         TraceInstance inst = fs.createInstance("nstrace-raw-" + UUID.randomUUID().toString().substring(0, 8));
         PrintWriter out = spec.commandLine().getOut();
+        Thread cleanup = new Thread(() -> {
+            if (inst.exists()) {
+                inst.write("tracing_on", "0");
+                inst.remove(); // killed (SIGTERM/SIGINT) before the normal end
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             if (bufferKb > 0) {
                 inst.write("buffer_size_kb", String.valueOf(bufferKb));
@@ -90,6 +97,7 @@ public final class CaptureRawCommand implements Callable<Integer> {
             return 0;
         } finally {
             inst.remove();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
         }
     }
 }
