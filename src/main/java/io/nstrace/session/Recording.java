@@ -89,6 +89,11 @@ public final class Recording implements SessionListener, AutoCloseable {
 
     /** Starts tracing: the recorder's readers first, so the first page is not missed. */
     public synchronized void start() {
+        SessionState state = session.state();
+        if (state == SessionState.RUNNING || state == SessionState.ENDED || state == SessionState.DETACHED) {
+            throw NstraceException.user("session on '" + container.name() + "' is " + state.name().toLowerCase()
+                    + (state == SessionState.ENDED ? " (the container exited)" : ""));
+        }
         Path seg = spoolDir.resolve("seg-" + (++segments));
         segment = Recorder.start(session.instance(), proc.root(), seg);
         try {
