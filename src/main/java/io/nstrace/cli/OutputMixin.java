@@ -5,6 +5,7 @@ import io.nstrace.format.OutputFormat;
 import io.nstrace.format.TraceData;
 import io.nstrace.format.TraceOutput;
 import io.nstrace.sys.Libc;
+import org.apache.commons.io.output.CloseShieldWriter;
 import org.apache.commons.io.output.WriterOutputStream;
 import picocli.CommandLine.Option;
 
@@ -78,7 +79,7 @@ public final class OutputMixin {
                 throw NstraceException.user("not writing a binary trace.dat to a terminal; give -o FILE or --format text");
             }
             try (OutputStream os = format == OutputFormat.dat ? rawStdout()
-                    : WriterOutputStream.builder().setWriter(out).setCharset(StandardCharsets.UTF_8).get()) {
+                    : textStream(out)) {
                 long n = TraceOutput.write(data, format, os, null);
                 out.flush();
                 return n;
@@ -99,5 +100,11 @@ public final class OutputMixin {
 
     String describe() {
         return used == null ? "" : used.name();
+    }
+
+    /** Bytes to {@code out} as UTF-8 text; closing the stream flushes but leaves {@code out} open. */
+    static OutputStream textStream(PrintWriter out) throws IOException {
+        return WriterOutputStream.builder().setWriter(CloseShieldWriter.wrap(out)).setCharset(StandardCharsets.UTF_8)
+                .get();
     }
 }
