@@ -95,7 +95,7 @@ public final class Recording implements SessionListener, AutoCloseable {
                     + (state == SessionState.ENDED ? " (the container exited)" : ""));
         }
         Path seg = spoolDir.resolve("seg-" + (++segments));
-        segment = Recorder.start(session.instance(), proc.root(), seg);
+        segment = newSegment(seg);
         try {
             session.start();
         } catch (RuntimeException e) {
@@ -121,7 +121,7 @@ public final class Recording implements SessionListener, AutoCloseable {
         if (segment != null && session.state() == SessionState.RUNNING) {
             fold();
             Path seg = spoolDir.resolve("seg-" + (++segments));
-            segment = Recorder.start(session.instance(), proc.root(), seg);
+            segment = newSegment(seg);
             runningSince = System.nanoTime();
         }
         if (meta == null) {
@@ -233,6 +233,12 @@ public final class Recording implements SessionListener, AutoCloseable {
     private List<Integer> threadNsPid(int pid, int tid, List<Integer> fallback) {
         return proc.readString(proc.pidDir(pid).resolve("task").resolve(Integer.toString(tid)).resolve("status"))
                 .map(ProcFileParser::parseNsPid).filter(l -> !l.isEmpty()).orElse(fallback);
+    }
+
+    /** A recorder for the next segment, with the metadata of the first one once there is one. */
+    private Recorder newSegment(Path seg) {
+        return meta == null ? Recorder.start(session.instance(), proc.root(), seg)
+                : Recorder.resume(session.instance(), meta, seg);
     }
 
     /** Drains the running segment and appends its per-CPU pages to the spool files. */
