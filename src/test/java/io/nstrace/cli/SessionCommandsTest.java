@@ -6,7 +6,6 @@ import io.nstrace.format.TraceData;
 import io.nstrace.format.TraceDatReader;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.FixtureHost;
-import io.nstrace.tracefs.TraceInstance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * captured on this kernel is put in an instance's trace_pipe_raw to give the recorder something to drain).
  */
 class SessionCommandsTest {
-    static final Path PAGE = Path.of("tracefs-fixtures/6.18.44-fc-v669/pages/cpu0-page.raw");
-
     @TempDir
     Path tmp;
     FixtureHost host;
@@ -64,10 +61,9 @@ class SessionCommandsTest {
         return host.instances();
     }
 
-    /** Gives the session's instance one captured page to drain. */
-    private void feedPage(String session) throws IOException {
-        TraceInstance i = context.recordings().get(session).session().instance();
-        Files.copy(PAGE, i.file("per_cpu/cpu0/trace_pipe_raw"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    /** Gives the session's instance one captured page (26 events) to drain. */
+    private void feedPage(String session) {
+        host.feedPage(context.recordings().get(session).session().instance());
     }
 
     private static void assertError(CliRun r, int code, String line) {

@@ -70,19 +70,23 @@ class ShellSessionsTest {
     @Test
     void aScriptedSessionAttachesStartsStopsDumpsAndExitCleansUp() throws IOException {
         Path web = tmp.resolve("web.dat");
-        String spool = host.spool().toString();
-        Run r = shell("attach --spool " + spool + " web db\nstart --all\nstop db\nstart nope\nstop web\n"
-                + "dump web -o " + web + "\nstatus\nexit\n");
-        assertEquals(List.of("nstrace start: no session 'nope'; sessions: web, db",
-                "nstrace shell: 1 trace not dumped; exiting"), r.err().lines().toList(),
-                "db ran but was never dumped (its fixture buffer is empty, yet the session was traced)");
-        List<String> out = r.out().lines().toList();
+        Run attach = shell("attach --spool " + host.spool() + " web db\n");
         assertEquals(List.of("attached web (2 pids); 'start web' begins tracing",
-                "attached db (1 pids); 'start db' begins tracing", "started web", "started db", "stopped db",
-                "stopped web", "wrote " + web + " (dat)"), out.subList(0, 7));
-        assertTrue(out.get(7).startsWith("NAME "), out.get(7));
+                "attached db (1 pids); 'start db' begins tracing"), attach.out().lines().toList());
+        host.feedPage(context.recordings().get("web").session().instance());
+        host.feedPage(context.recordings().get("db").session().instance());
+        Run r = shell("start --all\nstop db\nstart nope\nstop web\ndump web -o " + web + "\nstatus\nexit\n");
+        assertEquals(List.of("nstrace start: no session 'nope'; sessions: web, db",
+                "nstrace shell: 1 trace not dumped; exiting"), r.err().lines().toList(), "db's trace was not dumped");
+        List<String> out = r.out().lines().toList();
+        assertEquals(List.of("started web", "started db", "stopped db", "stopped web", "wrote " + web + " (dat)"), out.subList(0, 5));
+        assertTrue(out.get(5).startsWith("NAME "), out.get(5));
+        assertTrue(out.get(6).matches("web +web +stopped +26 .*"), out.get(6));
+        assertTrue(out.get(7).matches("db +db +stopped\\* +26 .*"), out.get(7));
         assertEquals(1, r.exitCode(), "the failed start");
-        assertEquals(List.of(), host.instances(), "exit detached everything");
+        assertEquals(2, host.instances().size(), "the shell leaves cleanup to its context, closed by Main");
+        context.close();
+        assertEquals(List.of(), host.instances(), "closing the context detached everything");
         assertEquals(1, TraceDatReader.read(web).buffers().size());
     }
 

@@ -49,4 +49,14 @@ public record FixtureHost(AppContext context, FixtureTraceFs traceFs, Path spool
             throw new UncheckedIOException(e);
         }
     }
+
+    /** Puts a page captured on this kernel (26 events) in the instance's cpu0 trace_pipe_raw, for the recorder. */
+    public void feedPage(io.nstrace.tracefs.TraceInstance instance) {
+        try {
+            Files.copy(Path.of("tracefs-fixtures/6.18.44-fc-v669/pages/cpu0-page.raw"),
+                    instance.file("per_cpu/cpu0/trace_pipe_raw"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }
