@@ -180,7 +180,8 @@ public final class SessionManager implements AutoCloseable {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw NstraceException.user("no matching container appeared within " + timeout.toSeconds() + " s");
+                    throw NstraceException.user("no matching container appeared within " + (timeout.toMillis() < 1000
+                            ? timeout.toMillis() + " ms" : timeout.toSeconds() + " s"));
                 }
                 wake.tryAcquire(Math.min(left, poll.toNanos()), TimeUnit.NANOSECONDS);
                 wake.drainPermits();

@@ -221,6 +221,15 @@ class SessionCommandsTest {
         assertError(run("events", "sched:nope*"), ExitCodes.USER, "nstrace events: unknown event 'sched:nope*'");
     }
 
+    @Test
+    void attachWaitGivesUpAfterItsTimeoutAndAttachesWhatExists() {
+        assertError(run("attach", "--wait", "--timeout", "300ms", "cache-*"), ExitCodes.USER,
+                "nstrace attach: no matching container appeared within 300 ms");
+        CliRun r = attach("--wait", "--timeout", "5s", "web");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(List.of("web"), context.sessionNames());
+    }
+
     private void waitForEvents(String session, long n) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (context.recordings().get(session).events() < n && System.nanoTime() < deadline) {
