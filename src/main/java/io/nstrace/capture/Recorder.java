@@ -92,7 +92,8 @@ public final class Recorder implements AutoCloseable {
         return r;
     }
 
-    static List<Integer> cpus(TraceInstance instance) {
+    /** The CPUs the instance has a buffer for (per_cpu/cpuN), ascending. */
+    public static List<Integer> cpus(TraceInstance instance) {
         List<Integer> out = new ArrayList<>();
         try (var s = Files.list(instance.file("per_cpu"))) {
             s.map(p -> p.getFileName().toString()).filter(n -> n.matches("cpu\\d+"))

@@ -125,7 +125,7 @@ public final class Recording implements SessionListener, AutoCloseable {
             runningSince = System.nanoTime();
         }
         if (meta == null) {
-            meta = TraceMeta.collect(session.instance(), proc.root(), cpuCount());
+            meta = TraceMeta.collect(session.instance(), proc.root(), cpuCount(), session.events());
         }
         List<CpuSpool> list = new ArrayList<>();
         cpus.values().forEach(c -> list.add(c.spool()));
@@ -237,8 +237,10 @@ public final class Recording implements SessionListener, AutoCloseable {
 
     /** A recorder for the next segment, with the metadata of the first one once there is one. */
     private Recorder newSegment(Path seg) {
-        return meta == null ? Recorder.start(session.instance(), proc.root(), seg)
-                : Recorder.resume(session.instance(), meta, seg);
+        if (meta == null) {
+            meta = TraceMeta.collect(session.instance(), proc.root(), cpuCount(), session.events());
+        }
+        return Recorder.resume(session.instance(), meta, seg);
     }
 
     /** Drains the running segment and appends its per-CPU pages to the spool files. */
@@ -263,9 +265,10 @@ public final class Recording implements SessionListener, AutoCloseable {
         deleteTree(c.spoolDir());
     }
 
+    /** CPU numbers in the trace: the instance's per-CPU buffers (possible CPUs, not just online ones). */
     private int cpuCount() {
-        return cpus.isEmpty() ? Runtime.getRuntime().availableProcessors() : cpus.keySet().stream()
-                .mapToInt(Integer::intValue).max().orElse(0) + 1;
+        List<Integer> all = Recorder.cpus(session.instance());
+        return all.isEmpty() ? Runtime.getRuntime().availableProcessors() : all.getLast() + 1;
     }
 
     /** One CPU's spool file and counts across segments. */
