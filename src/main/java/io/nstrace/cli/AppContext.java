@@ -33,6 +33,7 @@ public final class AppContext implements AutoCloseable {
     private StateDir stateDir = new StateDir(StateDir.DEFAULT);
     private SessionManager sessions;
     private Recordings recordings;
+    private boolean liveCandidates = true;
 
     /**
      * Wires the shell's hooks to this context's own state: container names from a fresh discovery pass, the exit
@@ -137,7 +138,15 @@ public final class AppContext implements AutoCloseable {
 
     /** Names of the containers that exist now, asked afresh on every completion (discovery wires it). */
     public List<String> containerNames() {
-        return containerNames.get();
+        return liveCandidates ? containerNames.get() : List.of();
+    }
+
+    /**
+     * Off while a completion script is generated: it would freeze the containers and sessions of that moment
+     * into the script (they complete live in the shell only).
+     */
+    void liveCandidates(boolean on) {
+        liveCandidates = on;
     }
 
     public void containerNames(Supplier<List<String>> supplier) {
@@ -208,7 +217,7 @@ public final class AppContext implements AutoCloseable {
 
     /** The names of the sessions attached now (none before the first attach), for completion. */
     public List<String> sessionNames() {
-        return recordingsIfAny().map(Recordings::names).orElse(List.of());
+        return liveCandidates ? recordingsIfAny().map(Recordings::names).orElse(List.of()) : List.of();
     }
 
     private synchronized Optional<Recordings> recordingsIfAny() {

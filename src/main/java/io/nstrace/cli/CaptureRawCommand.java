@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
  * instance, without the session layer. Prints {@code ready} when recording, stops at a line or EOF on stdin,
  * then prints the counts and optionally writes a trace.dat.
  */
-@Command(name = "capture-raw", hidden = true, description = "Record PIDs with the raw recorder (benchmarks).")
+@Command(name = "capture-raw", mixinStandardHelpOptions = true, hidden = true, description = "Record PIDs with the raw recorder (benchmarks).")
 public final class CaptureRawCommand implements Callable<Integer> {
     @ParentCommand
     NstraceCommand parent;
