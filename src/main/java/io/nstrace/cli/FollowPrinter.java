@@ -54,11 +54,14 @@ final class FollowPrinter {
 
     private void loop() {
         try {
-            if (format == OutputFormat.text) {
-                out.println("cpus=" + Runtime.getRuntime().availableProcessors());
-            }
+            boolean first = true;
             while (!stopping) {
-                printed += print(follower.next());
+                TraceData data = follower.next();
+                if (first && format == OutputFormat.text) {
+                    out.println("cpus=" + data.cpuCount()); // as a text dump starts
+                }
+                first = false;
+                printed += print(data);
                 out.flush();
                 sleep();
             }
