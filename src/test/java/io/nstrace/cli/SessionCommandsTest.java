@@ -230,6 +230,38 @@ class SessionCommandsTest {
         assertEquals(List.of("web"), context.sessionNames());
     }
 
+    @Test
+    void followPrintsTheTraceSoFarThenStopsOnInterruptKeepingTheSession() throws Exception {
+        CliRun a = attach("-e", "syscalls:sys_*_read", "-e", "syscalls:sys_enter_write", "-e",
+                "sched:sched_process_ex*", "web"); // the events of the fixture page
+        assertEquals(0, a.exitCode(), a.err() + a.out());
+        feedPage("web");
+        run("start");
+        waitForEvents("web", 26);
+        // a plain file is read again from its start by each new segment; the kernel's pipe is not
+        Files.write(context.recordings().get("web").session().instance().file("per_cpu/cpu0/trace_pipe_raw"),
+                new byte[0]);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.util.concurrent.atomic.AtomicInteger rc = new java.util.concurrent.atomic.AtomicInteger(-1);
+        Thread t = Thread.ofPlatform().start(() -> rc.set(Cli.create(context, new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(new java.io.StringWriter(), true)).execute("dump", "--follow")));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (out.toString().lines().count() < 27 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(2 * FollowPrinter.PERIOD_MILLIS);
+        t.interrupt();
+        t.join(20_000);
+        assertFalse(t.isAlive());
+        assertEquals(0, rc.get());
+        List<String> lines = out.toString().lines().toList();
+        assertEquals("cpus=1", lines.getFirst());
+        assertEquals(27, lines.size(), "26 events, once each: " + lines);
+        assertTrue(lines.get(1).contains("sys_enter_read"), lines.get(1));
+        assertEquals("running", context.recordings().status().getFirst().state().name().toLowerCase());
+        assertEquals("1 trace not dumped", context.exitGuard().pendingWarning(), "still running");
+    }
+
     private void waitForEvents(String session, long n) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (context.recordings().get(session).events() < n && System.nanoTime() < deadline) {
