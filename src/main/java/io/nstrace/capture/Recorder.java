@@ -47,6 +47,21 @@ public final class Recorder implements AutoCloseable {
     public static Recorder start(TraceInstance instance, Path procRoot, Path spoolDir, long idleSleepNanos) {
         List<Integer> cpus = cpus(instance);
         TraceMeta meta = TraceMeta.collect(instance, procRoot, cpus.isEmpty() ? 0 : cpus.getLast() + 1);
+        return start(instance, meta, cpus, spoolDir, idleSleepNanos);
+    }
+
+    /**
+     * Starts a reader per CPU reusing {@code meta} from an earlier recorder of the same instance (its formats,
+     * symbols and clock do not change while the session lives): collecting it reads every event's enable file
+     * and kallsyms, a few hundred ms, which a recording that rotates segments (dump of a running session,
+     * dump --follow) should not pay each time.
+     */
+    public static Recorder resume(TraceInstance instance, TraceMeta meta, Path spoolDir) {
+        return start(instance, meta, cpus(instance), spoolDir, DEFAULT_IDLE_SLEEP_NANOS);
+    }
+
+    private static Recorder start(TraceInstance instance, TraceMeta meta, List<Integer> cpus, Path spoolDir,
+                                  long idleSleepNanos) {
         Recorder r = new Recorder(instance, spoolDir, meta);
         createSpoolDir(spoolDir);
         long drainLimit = bufferPages(instance, meta.pageSize()) * 2 + 16;
@@ -77,7 +92,8 @@ public final class Recorder implements AutoCloseable {
         return r;
     }
 
-    static List<Integer> cpus(TraceInstance instance) {
+    /** The CPUs the instance has a buffer for (per_cpu/cpuN), ascending. */
+    public static List<Integer> cpus(TraceInstance instance) {
         List<Integer> out = new ArrayList<>();
         try (var s = Files.list(instance.file("per_cpu"))) {
             s.map(p -> p.getFileName().toString()).filter(n -> n.matches("cpu\\d+"))

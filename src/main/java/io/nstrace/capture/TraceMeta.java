@@ -1,6 +1,7 @@
 package io.nstrace.capture;
 
 import io.nstrace.format.HeaderPage;
+import io.nstrace.tracefs.EventId;
 import io.nstrace.tracefs.TraceInstance;
 
 import java.io.IOException;
@@ -23,6 +24,14 @@ public record TraceMeta(int pageSize, HeaderPage headerPage, String headerEvent,
                         String uname, int cpuCount, Long dateOffsetUs) {
 
     public static TraceMeta collect(TraceInstance instance, Path procRoot, int cpuCount) {
+        return collect(instance, procRoot, cpuCount, enabled(instance));
+    }
+
+    /**
+     * As {@link #collect(TraceInstance, Path, int)} for an instance whose enabled events the caller knows (a
+     * session does): saves reading every event's enable file, a few hundred ms (seconds on a loaded host).
+     */
+    public static TraceMeta collect(TraceInstance instance, Path procRoot, int cpuCount, List<EventId> enabled) {
         Path top = instance.traceFs().root();
         Path events = top.resolve("events");
         List<String> ftrace = new ArrayList<>();
@@ -30,14 +39,9 @@ public record TraceMeta(int pageSize, HeaderPage headerPage, String headerEvent,
             readString(dir.resolve("format")).ifPresent(ftrace::add);
         }
         Map<String, List<String>> formats = new LinkedHashMap<>();
-        for (Path sys : list(instance.file("events"))) {
-            for (Path ev : list(sys)) {
-                if (readString(ev.resolve("enable")).orElse("0").strip().equals("1")) {
-                    readString(events.resolve(sys.getFileName().toString()).resolve(ev.getFileName().toString())
-                            .resolve("format")).ifPresent(t -> formats
-                            .computeIfAbsent(sys.getFileName().toString(), k -> new ArrayList<>()).add(t));
-                }
-            }
+        for (EventId e : enabled) {
+            readString(events.resolve(e.system()).resolve(e.event()).resolve("format"))
+                    .ifPresent(t -> formats.computeIfAbsent(e.system(), k -> new ArrayList<>()).add(t));
         }
         String hp = readString(events.resolve("header_page")).orElseThrow(
                 () -> new IllegalStateException("cannot read " + events.resolve("header_page")));
@@ -46,6 +50,19 @@ public record TraceMeta(int pageSize, HeaderPage headerPage, String headerEvent,
                 readString(events.resolve("header_event")).orElse(""), ftrace, formats,
                 readBytes(procRoot.resolve("kallsyms")), readBytes(top.resolve("printk_formats")), clock,
                 uname(procRoot), cpuCount, dateOffset(instance));
+    }
+
+    /** The events whose enable file in the instance says 1, in directory order. */
+    static List<EventId> enabled(TraceInstance instance) {
+        List<EventId> out = new ArrayList<>();
+        for (Path sys : list(instance.file("events"))) {
+            for (Path ev : list(sys)) {
+                if (readString(ev.resolve("enable")).orElse("0").strip().equals("1")) {
+                    out.add(new EventId(sys.getFileName().toString(), ev.getFileName().toString()));
+                }
+            }
+        }
+        return out;
     }
 
     static int pageSize(Path procRoot) {

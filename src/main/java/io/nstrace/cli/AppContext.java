@@ -1,6 +1,7 @@
 package io.nstrace.cli;
 
 import io.nstrace.discovery.ProcFs;
+import io.nstrace.session.Recordings;
 import io.nstrace.session.SessionManager;
 import io.nstrace.session.StateDir;
 import io.nstrace.discovery.ContainerDiscovery;
@@ -26,15 +27,24 @@ public final class AppContext implements AutoCloseable {
     private boolean verbose;
     private boolean inShell;
     private BooleanSupplier stdinIsTerminal = AppContext::consoleIsTerminal;
-    private Supplier<List<String>> containerNames = List::of;
-    private ExitGuard exitGuard = ExitGuard.NONE;
-    private StatusSource statusSource = StatusSource.NONE;
+    private Supplier<List<String>> containerNames;
+    private ExitGuard exitGuard;
+    private StatusSource statusSource;
     private StateDir stateDir = new StateDir(StateDir.DEFAULT);
     private SessionManager sessions;
+    private Recordings recordings;
+    private boolean liveCandidates = true;
 
+    /**
+     * Wires the shell's hooks to this context's own state: container names from a fresh discovery pass, the exit
+     * guard and the status bar from the recordings. Tests may replace them.
+     */
     public AppContext(Path proc, Optional<Path> tracefsOverride) {
         this.proc = proc;
         this.tracefsOverride = tracefsOverride;
+        this.containerNames = this::discoveredNames;
+        this.exitGuard = () -> recordingsIfAny().map(Recordings::pendingWarning).orElse(null);
+        this.statusSource = () -> recordingsIfAny().map(Recordings::statusLines).orElse(List.of());
     }
 
     public AppContext(Path proc, Optional<Path> tracefsOverride, Path stateDir) {
@@ -128,7 +138,15 @@ public final class AppContext implements AutoCloseable {
 
     /** Names of the containers that exist now, asked afresh on every completion (discovery wires it). */
     public List<String> containerNames() {
-        return containerNames.get();
+        return liveCandidates ? containerNames.get() : List.of();
+    }
+
+    /**
+     * Off while a completion script is generated: it would freeze the containers and sessions of that moment
+     * into the script (they complete live in the shell only).
+     */
+    void liveCandidates(boolean on) {
+        liveCandidates = on;
     }
 
     public void containerNames(Supplier<List<String>> supplier) {
@@ -178,6 +196,43 @@ public final class AppContext implements AutoCloseable {
         return sessions;
     }
 
+    /**
+     * Uses {@code manager} for this context's sessions instead of the live one made on first use (fixture
+     * tests: a tracefs copy). Only before any session exists.
+     */
+    public synchronized void sessions(SessionManager manager) {
+        if (sessions != null) {
+            throw new IllegalStateException("sessions already in use");
+        }
+        sessions = manager;
+    }
+
+    /** The recordings of this process by session name (the shell's attach/start/stop/dump); closed by {@link #close}. */
+    public synchronized Recordings recordings() {
+        if (recordings == null) {
+            recordings = new Recordings(this::sessions, this::procFs);
+        }
+        return recordings;
+    }
+
+    /** The names of the sessions attached now (none before the first attach), for completion. */
+    public List<String> sessionNames() {
+        return liveCandidates ? recordingsIfAny().map(Recordings::names).orElse(List.of()) : List.of();
+    }
+
+    private synchronized Optional<Recordings> recordingsIfAny() {
+        return Optional.ofNullable(recordings);
+    }
+
+    /** Names of the containers a cheap discovery pass finds now; none when /proc cannot be scanned. */
+    private List<String> discoveredNames() {
+        try {
+            return discovery().scanNamespaces().containers().stream().map(c -> c.name()).toList();
+        } catch (RuntimeException e) {
+            return List.of(); // completion never fails
+        }
+    }
+
     /** The stderr line reporting sessions left by dead nstrace processes, or empty (never throws). */
     public String orphanWarning() {
         try {
@@ -194,6 +249,18 @@ public final class AppContext implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        try {
+            if (recordings != null) {
+                Recordings r = recordings;
+                recordings = null;
+                r.close();
+            }
+        } finally {
+            closeSessions();
+        }
+    }
+
+    private void closeSessions() {
         if (sessions != null) {
             SessionManager s = sessions;
             sessions = null;

@@ -31,7 +31,14 @@ final class CompletionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine root = spec.root().commandLine();
-        String bash = AutoComplete.bash(root.getCommandName(), root);
+        AppContext context = ((NstraceCommand) spec.root().userObject()).context();
+        String bash;
+        context.liveCandidates(false);
+        try {
+            bash = AutoComplete.bash(root.getCommandName(), root);
+        } finally {
+            context.liveCandidates(true);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (shell == Shell.zsh) {
             out.println("#compdef " + root.getCommandName());

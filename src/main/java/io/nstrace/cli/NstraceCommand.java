@@ -32,6 +32,13 @@ import java.util.concurrent.Callable;
                 RecordCommand.class,
                 ReportCommand.class,
                 CaptureRawCommand.class,
+                AttachCommand.class,
+                StartCommand.class,
+                StopCommand.class,
+                DumpCommand.class,
+                StatusCommand.class,
+                DetachCommand.class,
+                EventsCommand.class,
         })
 public final class NstraceCommand implements Callable<Integer> {
     private final AppContext context;

@@ -5,6 +5,7 @@ import io.nstrace.format.OutputFormat;
 import io.nstrace.format.TraceData;
 import io.nstrace.format.TraceOutput;
 import io.nstrace.sys.Libc;
+import org.apache.commons.io.output.CloseShieldWriter;
 import org.apache.commons.io.output.WriterOutputStream;
 import picocli.CommandLine.Option;
 
@@ -53,11 +54,20 @@ public final class OutputMixin {
      */
     public long write(TraceData data, PrintWriter out, OutputFormat stdoutDefault) {
         used = format(stdoutDefault);
+        return write(data, file, used, out);
+    }
+
+    /**
+     * Writes {@code data} as {@code format} to {@code file} (created or replaced through a temporary sibling) or,
+     * when it is null, to {@code out}; a trace.dat is never written to a terminal's stdout. Returns the events
+     * written (-1 for dat).
+     */
+    static long write(TraceData data, Path file, OutputFormat format, PrintWriter out) {
         try {
             if (file != null) {
                 Path tmp = file.resolveSibling("." + file.getFileName() + ".nstrace-tmp");
                 try (OutputStream os = Files.newOutputStream(tmp)) {
-                    long n = TraceOutput.write(data, used, os, null);
+                    long n = TraceOutput.write(data, format, os, null);
                     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     return n;
                 } finally {
@@ -65,12 +75,12 @@ public final class OutputMixin {
                 }
             }
             out.flush();
-            if (used == OutputFormat.dat && Libc.isatty(1)) {
+            if (format == OutputFormat.dat && Libc.isatty(1)) {
                 throw NstraceException.user("not writing a binary trace.dat to a terminal; give -o FILE or --format text");
             }
-            try (OutputStream os = used == OutputFormat.dat ? rawStdout()
-                    : WriterOutputStream.builder().setWriter(out).setCharset(StandardCharsets.UTF_8).get()) {
-                long n = TraceOutput.write(data, used, os, null);
+            try (OutputStream os = format == OutputFormat.dat ? rawStdout()
+                    : textStream(out)) {
+                long n = TraceOutput.write(data, format, os, null);
                 out.flush();
                 return n;
             }
@@ -90,5 +100,11 @@ public final class OutputMixin {
 
     String describe() {
         return used == null ? "" : used.name();
+    }
+
+    /** Bytes to {@code out} as UTF-8 text; closing the stream flushes but leaves {@code out} open. */
+    static OutputStream textStream(PrintWriter out) throws IOException {
+        return WriterOutputStream.builder().setWriter(CloseShieldWriter.wrap(out)).setCharset(StandardCharsets.UTF_8)
+                .get();
     }
 }

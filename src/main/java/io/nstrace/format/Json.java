@@ -171,7 +171,8 @@ public final class Json {
         }
         try {
             if (n.indexOf('.') < 0 && n.indexOf('e') < 0 && n.indexOf('E') < 0) {
-                return Long.parseLong(n);
+                java.math.BigInteger big = new java.math.BigInteger(n);
+                return big.bitLength() < 64 ? (Object) big.longValue() : big; // u64 fields exceed a long
             }
             return Double.parseDouble(n);
         } catch (NumberFormatException e) {

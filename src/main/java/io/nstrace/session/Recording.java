@@ -89,8 +89,13 @@ public final class Recording implements SessionListener, AutoCloseable {
 
     /** Starts tracing: the recorder's readers first, so the first page is not missed. */
     public synchronized void start() {
+        SessionState state = session.state();
+        if (state == SessionState.RUNNING || state == SessionState.ENDED || state == SessionState.DETACHED) {
+            throw NstraceException.user("session on '" + container.name() + "' is " + state.name().toLowerCase()
+                    + (state == SessionState.ENDED ? " (the container exited)" : ""));
+        }
         Path seg = spoolDir.resolve("seg-" + (++segments));
-        segment = Recorder.start(session.instance(), proc.root(), seg);
+        segment = newSegment(seg);
         try {
             session.start();
         } catch (RuntimeException e) {
@@ -116,11 +121,11 @@ public final class Recording implements SessionListener, AutoCloseable {
         if (segment != null && session.state() == SessionState.RUNNING) {
             fold();
             Path seg = spoolDir.resolve("seg-" + (++segments));
-            segment = Recorder.start(session.instance(), proc.root(), seg);
+            segment = newSegment(seg);
             runningSince = System.nanoTime();
         }
         if (meta == null) {
-            meta = TraceMeta.collect(session.instance(), proc.root(), cpuCount());
+            meta = TraceMeta.collect(session.instance(), proc.root(), cpuCount(), session.events());
         }
         List<CpuSpool> list = new ArrayList<>();
         cpus.values().forEach(c -> list.add(c.spool()));
@@ -230,6 +235,14 @@ public final class Recording implements SessionListener, AutoCloseable {
                 .map(ProcFileParser::parseNsPid).filter(l -> !l.isEmpty()).orElse(fallback);
     }
 
+    /** A recorder for the next segment, with the metadata of the first one once there is one. */
+    private Recorder newSegment(Path seg) {
+        if (meta == null) {
+            meta = TraceMeta.collect(session.instance(), proc.root(), cpuCount(), session.events());
+        }
+        return Recorder.resume(session.instance(), meta, seg);
+    }
+
     /** Drains the running segment and appends its per-CPU pages to the spool files. */
     private void fold() {
         if (segment == null) {
@@ -252,9 +265,10 @@ public final class Recording implements SessionListener, AutoCloseable {
         deleteTree(c.spoolDir());
     }
 
+    /** CPU numbers in the trace: the instance's per-CPU buffers (possible CPUs, not just online ones). */
     private int cpuCount() {
-        return cpus.isEmpty() ? Runtime.getRuntime().availableProcessors() : cpus.keySet().stream()
-                .mapToInt(Integer::intValue).max().orElse(0) + 1;
+        List<Integer> all = Recorder.cpus(session.instance());
+        return all.isEmpty() ? Runtime.getRuntime().availableProcessors() : all.getLast() + 1;
     }
 
     /** One CPU's spool file and counts across segments. */

@@ -157,6 +157,15 @@ public final class SessionManager implements AutoCloseable {
     public TraceSession attachWhenSeen(Supplier<List<Container>> discover, Predicate<Container> match,
                                        SessionOptions o, SessionListener listener, Duration timeout, Duration poll)
             throws InterruptedException {
+        return attach(awaitContainer(discover, match, timeout, poll), o, listener);
+    }
+
+    /**
+     * The first container matching {@code match} in {@code discover}'s answers, waiting for one to appear: polls
+     * every {@code poll}; with the watcher on, any exec on the host triggers an immediate look.
+     */
+    public Container awaitContainer(Supplier<List<Container>> discover, Predicate<Container> match,
+                                    Duration timeout, Duration poll) throws InterruptedException {
         Semaphore wake = new Semaphore(0);
         Runnable signal = wake::release;
         if (watch) {
@@ -167,11 +176,12 @@ public final class SessionManager implements AutoCloseable {
             while (true) {
                 Optional<Container> found = discover.get().stream().filter(match).findFirst();
                 if (found.isPresent()) {
-                    return attach(found.get(), o, listener);
+                    return found.get();
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw NstraceException.user("no matching container appeared within " + timeout.toSeconds() + " s");
+                    throw NstraceException.user("no matching container appeared within " + (timeout.toMillis() < 1000
+                            ? timeout.toMillis() + " ms" : timeout.toSeconds() + " s"));
                 }
                 wake.tryAcquire(Math.min(left, poll.toNanos()), TimeUnit.NANOSECONDS);
                 wake.drainPermits();

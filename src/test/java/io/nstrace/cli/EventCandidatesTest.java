@@ -43,11 +43,27 @@ class EventCandidatesTest {
     void containerCandidatesAskTheSupplierEachTime() {
         try (AppContext context = new AppContext(Path.of("/proc"), Optional.empty())) {
             ContainerCandidates names = new ContainerCandidates(context);
-            assertEquals(List.of(), list(names), "empty until discovery wires the supplier");
+            context.containerNames(List::of);
+            assertEquals(List.of(), list(names));
             int[] calls = {0};
             context.containerNames(() -> List.of("web-" + ++calls[0]));
             assertEquals(List.of("web-1"), list(names));
             assertEquals(List.of("web-2"), list(names));
+        }
+    }
+
+    @Test
+    void byDefaultContainerNamesComeFromAFreshDiscoveryPass(@TempDir Path tmp) {
+        io.nstrace.testing.FakeProc fake = new io.nstrace.testing.FakeProc(tmp);
+        fake.process(1).comm("init").write();
+        fake.process(300).ppid(1).pidns(4026532009L).nspid(300, 1).comm("app").write();
+        try (AppContext context = new AppContext(fake.root(), Optional.empty())) {
+            assertEquals(List.of("app-300"), list(new ContainerCandidates(context)));
+            fake.process(400).ppid(1).pidns(4026532010L).nspid(400, 1).comm("late").write();
+            assertEquals(List.of("app-300", "late-400"), list(new ContainerCandidates(context)));
+        }
+        try (AppContext context = new AppContext(tmp.resolve("no-proc"), Optional.empty())) {
+            assertEquals(List.of(), list(new ContainerCandidates(context)), "no /proc: nothing, no error");
         }
     }
 

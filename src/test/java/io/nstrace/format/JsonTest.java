@@ -44,4 +44,11 @@ class JsonTest {
         assertEquals(m, Json.parse(s));
         assertEquals("\"\\u0001\"", Json.write("\u0001"));
     }
+
+    @Test
+    void unsignedSixtyFourBitNumbersTheWriterEmitsParseBack() {
+        java.math.BigInteger u64 = new java.math.BigInteger("18446744073709551488");
+        Object back = Json.parse(Json.write(java.util.List.of(u64, -5L, Long.MAX_VALUE)));
+        assertEquals(java.util.List.of(u64, -5L, Long.MAX_VALUE), back);
+    }
 }

@@ -82,6 +82,6 @@ class AttachWaitKernelTest {
         manager = SessionManager.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state")));
         NstraceException e = assertThrows(NstraceException.class, () -> manager.attachWhenSeen(List::of, c -> true,
                 SessionOptions.defaults(), SessionListener.NONE, Duration.ofMillis(200), Duration.ofMillis(20)));
-        assertEquals("no matching container appeared within 0 s", e.getMessage());
+        assertEquals("no matching container appeared within 200 ms", e.getMessage());
     }
 }

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * A copy of tracefs-fixtures/KERNEL in a temp dir, where plain files stand in for tracefs. New instances are
  * copies of the captured instance-template; removal deletes the tree.
  */
-final class FixtureTraceFs implements SessionManager.InstanceStore {
+public final class FixtureTraceFs implements SessionManager.InstanceStore {
     static final Path FIXTURES = Path.of("tracefs-fixtures");
 
     private final TraceFs traceFs;
@@ -24,7 +24,7 @@ final class FixtureTraceFs implements SessionManager.InstanceStore {
     }
 
     /** The fixture whose directory name starts with {@code kernelPrefix} (e.g. "6.18", "6.1.0"). */
-    static FixtureTraceFs copy(String kernelPrefix, Path tmp) {
+    public static FixtureTraceFs copy(String kernelPrefix, Path tmp) {
         try (Stream<Path> s = Files.list(FIXTURES)) {
             Path src = s.filter(p -> p.getFileName().toString().startsWith(kernelPrefix)).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no fixture " + kernelPrefix));
@@ -37,7 +37,7 @@ final class FixtureTraceFs implements SessionManager.InstanceStore {
         }
     }
 
-    TraceFs traceFs() {
+    public TraceFs traceFs() {
         return traceFs;
     }
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * For checking the shell by hand on a real terminal (tmux): the real model plus the test commands
- * (attach with container/event/path completion, block for Ctrl-C), fixed container names and a status line.
+ * (shape with container/event/path completion, block for Ctrl-C), fixed container names and a status line.
  * Run with the test classpath: {@code java -cp target/classes:target/test-classes:<deps> io.nstrace.shell.ManualShell}.
  */
 final class ManualShell {

@@ -89,7 +89,7 @@ class ShellCompleterTest {
 
     @Test
     void optionNamesOfTheSubcommand() {
-        List<String> options = offered("attach -");
+        List<String> options = offered("shape -");
         assertTrue(options.containsAll(List.of("-e", "-o", "--format", "--help", "--proc", "--tracefs")),
                 options.toString());
     }
@@ -101,25 +101,25 @@ class ShellCompleterTest {
 
     @Test
     void enumOptionValues() {
-        assertEquals(List.of("dat", "json", "text"), offered("attach --format "));
+        assertEquals(List.of("dat", "json", "text"), offered("shape --format "));
     }
 
     @Test
     void containerNamesComeFreshFromTheSupplierOnEveryTab() {
         containers.set(List.of("web-1", "web-2", "db-7"));
-        assertEquals(List.of("db-7"), offered("attach d"));
-        assertEquals(List.of("web-1", "web-2"), offered("attach db-7 w"));
+        assertEquals(List.of("db-7"), offered("shape d"));
+        assertEquals(List.of("web-1", "web-2"), offered("shape db-7 w"));
         containers.set(List.of("db-7", "cache"));
-        assertEquals(List.of("cache"), offered("attach c"));
-        assertEquals(List.of(), offered("attach w"));
+        assertEquals(List.of("cache"), offered("shape c"));
+        assertEquals(List.of(), offered("shape w"));
     }
 
     @Test
     void eventSystemsAndNamesFromAvailableEvents() {
-        assertEquals(List.of("sched:", "sched:sched_switch", "sched:sched_wakeup"), offered("attach -e sch"));
-        assertEquals(List.of("sched:sched_switch", "sched:sched_wakeup"), offered("attach -e sched:"));
+        assertEquals(List.of("sched:", "sched:sched_switch", "sched:sched_wakeup"), offered("shape -e sch"));
+        assertEquals(List.of("sched:sched_switch", "sched:sched_wakeup"), offered("shape -e sched:"));
         List<Candidate> raw = new ArrayList<>();
-        completer.complete(reader, new DefaultParser().parse("attach -e sig", 13, Parser.ParseContext.COMPLETE), raw);
+        completer.complete(reader, new DefaultParser().parse("shape -e sig", 12, Parser.ParseContext.COMPLETE), raw);
         Candidate system = raw.stream().filter(c -> c.value().equals("signal:")).findFirst().orElseThrow();
         assertFalse(system.complete(), "a system gets no trailing space so TAB goes on to its events");
     }
@@ -127,26 +127,39 @@ class ShellCompleterTest {
     @Test
     void eventsAreEmptyWithoutTracefsRatherThanFailing() throws IOException {
         Files.delete(tmp.resolve("tracefs/available_events"));
-        assertEquals(List.of(), offered("attach -e sch"));
+        assertEquals(List.of(), offered("shape -e sch"));
     }
 
     @Test
     void filePathsForPathOptions() {
-        assertEquals(List.of("trace.dat", "traces/"), offered("attach -o t"));
-        assertEquals(List.of("traces/web.dat"), offered("attach -o traces/"));
+        assertEquals(List.of("trace.dat", "traces/"), offered("shape -o t"));
+        assertEquals(List.of("traces/web.dat"), offered("shape -o traces/"));
         assertTrue(offered("--proc ").contains("traces/"), "a global Path option completes paths too");
     }
 
     @Test
     void completingALineWithGlobalOptionsLeavesTheContextAlone() {
         Path before = context.proc();
-        assertTrue(offered("--proc /elsewhere --verbose attach --f").contains("--format"));
+        assertTrue(offered("--proc /elsewhere --verbose shape --f").contains("--format"));
         assertEquals(before, context.proc(), "completion parses the line, which must not change the roots");
         assertFalse(context.verbose());
     }
 
     @Test
     void subcommandsOfHelp() {
-        assertTrue(offered("help a").contains("attach"), offered("help a").toString());
+        assertTrue(offered("help a").contains("attach") && offered("help s").contains("shape"), offered("help a").toString());
+    }
+
+    @Test
+    void theRealSessionCommandsCompleteContainersEventsPathsAndFormats() {
+        containers.set(List.of("web-1", "web-2", "db-7"));
+        assertEquals(List.of("db-7"), offered("attach d"));
+        assertEquals(List.of("web-1", "web-2"), offered("attach --wait w"));
+        assertEquals(List.of("sched:", "sched:sched_switch", "sched:sched_wakeup"), offered("attach web-1 -e sch"));
+        assertEquals(List.of("sched:sched_switch", "sched:sched_wakeup"), offered("events sched:"));
+        assertEquals(List.of("trace.dat", "traces/"), offered("dump -o t"));
+        assertEquals(List.of("dat", "json", "summary", "text"), offered("dump --format "));
+        assertTrue(offered("dump --f").containsAll(List.of("--follow", "--format")), offered("dump --f").toString());
+        assertEquals(List.of(), offered("start "), "no sessions yet: nothing to offer");
     }
 }

@@ -34,7 +34,7 @@ final class TestCommands {
         cmd.addSubcommand(new CommandLine(new Echo(), cmd.getFactory()));
         cmd.addSubcommand(new CommandLine(new Fail(), cmd.getFactory()));
         cmd.addSubcommand(new CommandLine(new Block(), cmd.getFactory()));
-        cmd.addSubcommand(new CommandLine(new Attach(), cmd.getFactory()));
+        cmd.addSubcommand(new CommandLine(new Shape(), cmd.getFactory()));
         cmd.setOut(out); // reach the subcommands added after Cli.create, as the annotated ones are reached
         cmd.setErr(err);
         return cmd;
@@ -86,9 +86,9 @@ final class TestCommands {
         }
     }
 
-    /** Completion shapes of the real attach: positional containers, -e events, -o path, an enum. */
-    @Command(name = "attach", mixinStandardHelpOptions = true, description = "Completion test command.")
-    static final class Attach implements Callable<Integer> {
+    /** Every completion shape: positional containers, -e events, -o path, an enum. */
+    @Command(name = "shape", mixinStandardHelpOptions = true, description = "Completion test command.")
+    static final class Shape implements Callable<Integer> {
         enum Format { dat, text, json }
 
         @Parameters(arity = "0..*", completionCandidates = ContainerCandidates.class)

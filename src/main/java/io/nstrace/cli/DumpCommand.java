@@ -1,0 +1,100 @@
+package io.nstrace.cli;
+
+import io.nstrace.NstraceException;
+import io.nstrace.format.OutputFormat;
+import io.nstrace.session.Recording;
+import io.nstrace.session.Recordings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code dump [NAME] [-o FILE] [--format F] [--follow]}: the trace so far; the sessions go on. */
+@Command(name = "dump", mixinStandardHelpOptions = true,
+        description = {"Write the trace recorded so far (a running session keeps running); stdout when no -o.",
+                "Without NAME, every session that ran goes into one file, one buffer per container.",
+                "--follow prints new events as they come until Ctrl-C, which keeps the session."})
+public final class DumpCommand implements Callable<Integer> {
+    @ParentCommand
+    NstraceCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME", arity = "0..1", completionCandidates = SessionCandidates.class,
+            description = "The session to dump (default: all).")
+    String name;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the trace here (default: stdout). The format follows the name (.dat, .json, .txt) unless --format is given.")
+    Path file;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "dat (trace-cmd's trace.dat), text, json (JSON Lines) or summary. Default: from -o's name, dat for other names, text on stdout.")
+    OutputFormat format;
+
+    @Option(names = "--follow", description = "Keep printing new events (text or json) until Ctrl-C.")
+    boolean follow;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Recordings recordings = Sessions.of(parent.context(), "dump");
+        List<String> names = ran(recordings);
+        List<Recording> chosen = names.stream().map(recordings::get).toList();
+        PrintWriter out = spec.commandLine().getOut();
+        if (follow) {
+            new FollowPrinter(chosen, followFormat(), out).run();
+        } else {
+            OutputFormat used = format != null ? format
+                    : file == null ? OutputFormat.text : OutputFormat.forFileName(file.getFileName().toString(), OutputFormat.dat);
+            long written = OutputMixin.write(Recording.traceData(chosen), file, used, out);
+            if (file != null) {
+                out.printf("wrote %s (%s%s)%n", file, used, written < 0 ? "" : ", " + written + " events");
+            }
+        }
+        for (int i = 0; i < names.size(); i++) {
+            recordings.dumped(names.get(i), chosen.get(i).events());
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The sessions to dump: the one named, or every session that ran; refuses when none has anything. */
+    private List<String> ran(Recordings recordings) {
+        if (name != null) {
+            if (!recordings.started(name)) {
+                throw NstraceException.user("session '" + name + "' has recorded nothing: 'start " + name + "' first");
+            }
+            return List.of(name);
+        }
+        List<String> out = new ArrayList<>();
+        for (String n : recordings.resolve(List.of(), true)) {
+            if (recordings.started(n)) {
+                out.add(n);
+            }
+        }
+        if (out.isEmpty()) {
+            throw NstraceException.user("nothing recorded yet: 'start' a session first");
+        }
+        return out;
+    }
+
+    private OutputFormat followFormat() {
+        if (file != null) {
+            throw NstraceException.user("--follow prints to the terminal; drop -o (dump without --follow writes files)");
+        }
+        OutputFormat f = format == null ? OutputFormat.text : format;
+        if (f != OutputFormat.text && f != OutputFormat.json) {
+            throw NstraceException.user("--follow prints text or json, not " + f);
+        }
+        return f;
+    }
+}

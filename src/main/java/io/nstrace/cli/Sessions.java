@@ -1,0 +1,24 @@
+package io.nstrace.cli;
+
+import io.nstrace.ExitCodes;
+import io.nstrace.NstraceException;
+import io.nstrace.session.Recordings;
+
+/** What the session commands share: the recordings of a shell, refused on the one-shot command line. */
+final class Sessions {
+    private Sessions() {
+    }
+
+    /**
+     * The context's recordings; outside the shell there are none (a one-shot process detaches everything when it
+     * exits), which is a usage error naming what to use instead.
+     */
+    static Recordings of(AppContext context, String command) {
+        if (!context.inShell()) {
+            throw new NstraceException(ExitCodes.USAGE, "sessions live in the interactive shell only (a one-shot "
+                    + "nstrace detaches them when it exits): run '" + command + "' in 'nstrace shell', or use "
+                    + "'nstrace record'");
+        }
+        return context.recordings();
+    }
+}

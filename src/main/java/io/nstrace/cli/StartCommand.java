@@ -1,0 +1,41 @@
+package io.nstrace.cli;
+
+import io.nstrace.session.Recordings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code start [NAME...|--all]}: tracing on; with no name and one session, that one. */
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = "Start (or resume) tracing in attached sessions; with no name and one session, that one.")
+public final class StartCommand implements Callable<Integer> {
+    @ParentCommand
+    NstraceCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME", arity = "0..*", completionCandidates = SessionCandidates.class,
+            description = "Sessions to start (as 'status' names them).")
+    List<String> names;
+
+    @Option(names = "--all", description = "Every session.")
+    boolean all;
+
+    @Override
+    public Integer call() {
+        Recordings recordings = Sessions.of(parent.context(), "start");
+        for (String name : recordings.resolve(names, all)) {
+            recordings.start(name);
+            spec.commandLine().getOut().println("started " + name);
+        }
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
