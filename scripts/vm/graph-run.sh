@@ -2,6 +2,7 @@
 # Guest side of scripts/test-vm, boot 2 (inside kernel-vm, linux 6.1 without lockdown, as root):
 #   record --function-graph --max-graph-depth 2 of a bare namespace (scenario function-graph): entry/exit
 #   pairs, or, where instances lack function_graph, nstrace's refusal with the kernel's evidence;
+#   trace-cmd record -p function_graph at the top level, for nstrace report to decode (scenario graph-decode);
 #   run --function -l vfs_read -- cat /etc/hostname (scenario run-function), when $3 is 1.
 # Usage: graph-run.sh RESULTS_DIR NSTRACE_LAUNCHER HAVE_RUN.  Writes facts to RESULTS_DIR.
 set -u
@@ -20,6 +21,13 @@ $NSTRACE record ns:$(ns_inode $NSINIT) --function-graph --max-graph-depth 2 -l '
 echo $? > $W/graph.rc
 ls $T/instances > $W/instances.graph
 cat $T/current_tracer > $W/top_current_tracer.graph
+
+# graph events recorded by trace-cmd at the top level (where 6.1 has function_graph): nstrace must decode them
+# (500 builtin reads fill pages: trace-cmd leaves a last partial page of a short run in the kernel's buffer)
+(cd /tmp && trace-cmd record -q --file-version 6 -p function_graph --max-graph-depth 2 -l vfs_read -F \
+    -o $W/tc-graph.dat /tmp/joinerloop -c 'for i in {1..500}; do read x < /etc/hostname; done' \
+    > $W/tc-graph.out 2>&1; echo $? > $W/tc-graph.rc)
+echo nop > $T/current_tracer
 
 if [ "$HAVE_RUN" = 1 ]; then
     (cd /tmp && $NSTRACE run --function -l vfs_read -o $W/run.dat -- cat /etc/hostname > $W/run.out 2> $W/run.err
