@@ -27,7 +27,7 @@ class ReportCommandTest {
 
     private Path dat() throws IOException {
         Path page = tmp.resolve("cpu0.raw");
-        Files.copy(FIX.resolve("pages/cpu0-page.raw"), page);
+        Files.copy(FIX.resolve("pages/cpu0-page.raw"), page, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Map<String, List<String>> formats = Map.of(
                 "syscalls", List.of(read("syscalls/sys_enter_read"), read("syscalls/sys_exit_read"),
                         read("syscalls/sys_enter_write")),
