@@ -136,12 +136,12 @@ final class CpuReader implements Runnable {
     }
 
     private void count(ByteBuffer buf, int base) {
-        PageDecoder.PageInfo info = PageDecoder.decode(buf, base, header, null);
+        long missed = PageDecoder.lostBefore(buf, base, header);
         pages++;
-        events += info.events();
-        if (info.lost() > 0) {
-            lost += info.lost();
-        } else if (info.lost() < 0) {
+        events += PageDecoder.countEvents(buf, base, header);
+        if (missed > 0) {
+            lost += missed;
+        } else if (missed < 0) {
             lostUncounted++;
         }
     }

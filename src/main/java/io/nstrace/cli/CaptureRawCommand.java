@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
  * instance, without the session layer. Prints {@code ready} when recording, stops at a line or EOF on stdin,
  * then prints the counts and optionally writes a trace.dat.
  */
-@Command(name = "capture-raw", hidden = true, description = "Record PIDs with the raw recorder (benchmarks).")
+@Command(name = "capture-raw", hidden = true, mixinStandardHelpOptions = true, description = "Record PIDs with the raw recorder (benchmarks).")
 public final class CaptureRawCommand implements Callable<Integer> {
     @ParentCommand
     NstraceCommand parent;
@@ -58,6 +58,13 @@ public final class CaptureRawCommand implements Callable<Integer> {
         TraceFs fs = ctx.traceFs();
         TraceInstance inst = fs.createInstance("nstrace-raw-" + UUID.randomUUID().toString().substring(0, 8));
         PrintWriter out = spec.commandLine().getOut();
+        Thread cleanup = new Thread(() -> {
+            if (inst.exists()) {
+                inst.write("tracing_on", "0");
+                inst.remove(); // killed (SIGTERM/SIGINT) before the normal end
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             if (bufferKb > 0) {
                 inst.write("buffer_size_kb", String.valueOf(bufferKb));
@@ -90,6 +97,7 @@ public final class CaptureRawCommand implements Callable<Integer> {
             return 0;
         } finally {
             inst.remove();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
         }
     }
 }

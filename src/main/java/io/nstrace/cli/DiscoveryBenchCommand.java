@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
  * Hidden: times in-process discovery for scripts/bench-discovery. Prints one line of key=value figures:
  * the median, min and max of {@code --runs} scans after {@code --warmup} scans, and what the last scan found.
  */
-@Command(name = "bench-discovery", hidden = true, description = "Time discovery scans (for scripts/bench-discovery).")
+@Command(name = "bench-discovery", hidden = true, mixinStandardHelpOptions = true, description = "Time discovery scans (for scripts/bench-discovery).")
 public final class DiscoveryBenchCommand implements Callable<Integer> {
     @ParentCommand
     NstraceCommand parent;

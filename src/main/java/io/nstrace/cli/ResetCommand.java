@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** {@code nstrace reset [--all] [--json]}: removes tracing sessions left behind by a killed nstrace. */
-@Command(name = "reset", description = {
+@Command(name = "reset", mixinStandardHelpOptions = true, description = {
         "Remove tracefs instances whose nstrace owner is gone (after a SIGKILL), with their state files.",
         "With --all, remove every nstrace-* instance, including those of running nstrace processes."})
 public final class ResetCommand implements Callable<Integer> {

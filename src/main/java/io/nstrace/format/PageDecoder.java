@@ -30,6 +30,51 @@ public final class PageDecoder {
     private PageDecoder() {
     }
 
+    /**
+     * Events lost before the page at {@code base}, from its header alone: 0 when none, -1 when the kernel flagged
+     * a loss without storing the count. Allocation-free, for the recorder's hot path.
+     */
+    public static long lostBefore(ByteBuffer page, int base, HeaderPage header) {
+        long commit = commit(page, base, header);
+        if ((commit & HeaderPage.MISSING_EVENTS) == 0) {
+            return 0;
+        }
+        int end = base + header.dataOffset() + (int) (commit & HeaderPage.COMMIT_MASK);
+        if ((commit & HeaderPage.MISSING_STORED) != 0 && end + header.commitSize() <= page.limit()) {
+            return header.commitSize() == 8 ? page.getLong(end) : page.getInt(end) & 0xffffffffL;
+        }
+        return -1;
+    }
+
+    private static long commit(ByteBuffer page, int base, HeaderPage header) {
+        return header.commitSize() == 8 ? page.getLong(base + header.commitOffset())
+                : page.getInt(base + header.commitOffset()) & 0xffffffffL;
+    }
+
+    /** The number of data events in the page at {@code base}; allocation-free. */
+    public static int countEvents(ByteBuffer page, int base, HeaderPage header) {
+        int data = base + header.dataOffset();
+        int end = Math.min(data + (int) (commit(page, base, header) & HeaderPage.COMMIT_MASK), page.limit());
+        int events = 0;
+        int pos = data;
+        while (pos + 4 <= end) {
+            int word = page.getInt(pos);
+            int typeLen = word & 0x1f;
+            if (typeLen == 0) {
+                events++;
+                pos += 8 + ((page.getInt(pos + 4) - 4 + 3) & ~3);
+            } else if (typeLen <= 28) {
+                events++;
+                pos += 4 + typeLen * 4;
+            } else if (typeLen == TYPE_PADDING) {
+                pos = (word >>> 5) == 0 ? end : pos + 4 + page.getInt(pos + 4);
+            } else {
+                pos += 8;
+            }
+        }
+        return events;
+    }
+
     /** Decodes the page starting at index {@code base} of {@code page}; {@code visitor} may be null (count only). */
     public static PageInfo decode(ByteBuffer page, int base, HeaderPage header, Visitor visitor) {
         long ts = page.getLong(base + header.timestampOffset());

@@ -26,6 +26,10 @@ class ReportCommandTest {
     Path tmp;
 
     private Path dat() throws IOException {
+        Path dat = tmp.resolve("t.dat");
+        if (Files.exists(dat)) {
+            return dat;
+        }
         Path page = tmp.resolve("cpu0.raw");
         Files.copy(FIX.resolve("pages/cpu0-page.raw"), page, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Map<String, List<String>> formats = Map.of(
@@ -40,7 +44,6 @@ class ReportCommandTest {
                 new byte[0], new byte[0], "32634 dd\n", 1, new TraceData.Options("Linux", "[local]", null, "t", map),
                 List.of(new TraceData.Buffer("", "local", List.of(
                         new TraceData.CpuData(0, new TraceData.PageSource(page, 0, 4096), "")))));
-        Path dat = tmp.resolve("t.dat");
         try (OutputStream out = Files.newOutputStream(dat)) {
             TraceDatWriter.write(d, out);
         }

@@ -89,6 +89,19 @@ class PageDecoderTest {
     }
 
     @Test
+    void allocationFreeCountsAgreeWithTheFullDecode() {
+        int[] payload = new int[40];
+        ByteBuffer page = new PageBuilder(0).event(1, 7, 1).timeExtend(1L << 30).longEvent(3, 9, 77, payload)
+                .discarded(20).absolute(99).event(1, 7, 2).endPadding().event(1, 7, 3)
+                .build(HeaderPage.MISSING_EVENTS | HeaderPage.MISSING_STORED, 17L);
+        PageDecoder.PageInfo info = PageDecoder.decode(page, 0, HP, null);
+        assertEquals(3, info.events());
+        assertEquals(info.events(), PageDecoder.countEvents(page, 0, HP));
+        assertEquals(17, PageDecoder.lostBefore(page, 0, HP));
+        assertEquals(0, PageDecoder.lostBefore(new PageBuilder(0).event(1, 7, 1).build(), 0, HP));
+    }
+
+    @Test
     void headerPageGivesTheCommitWidth() {
         HeaderPage hp32 = HeaderPage.parse("""
                 \tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;
