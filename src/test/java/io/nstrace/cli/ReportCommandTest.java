@@ -31,7 +31,7 @@ class ReportCommandTest {
             return dat;
         }
         Path page = tmp.resolve("cpu0.raw");
-        Files.copy(FIX.resolve("pages/cpu0-page.raw"), page, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(FIX.resolve("pages/cpu0-page.raw"), page);
         Map<String, List<String>> formats = Map.of(
                 "syscalls", List.of(read("syscalls/sys_enter_read"), read("syscalls/sys_exit_read"),
                         read("syscalls/sys_enter_write")),
