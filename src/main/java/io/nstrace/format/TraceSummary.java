@@ -9,8 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Per container (or "host"): events per type, the busiest processes, the most called kernel functions (with
- * function tracing), and the trace's lost events and duration.
+ * Per container (or "host"): events per type, the busiest processes, and the trace's lost events and duration.
  * Lost counts come from the pages' missed-events flags; -1 markers (count not stored) are counted separately.
  */
 public final class TraceSummary {
@@ -25,7 +24,6 @@ public final class TraceSummary {
     private static final class Group {
         final Map<String, Long> byType = new TreeMap<>();
         final Map<Integer, Long> byPid = new LinkedHashMap<>();
-        final Map<String, Long> byFunction = new TreeMap<>();
         long events;
     }
 
@@ -58,26 +56,6 @@ public final class TraceSummary {
         g.events++;
         g.byType.merge(e.eventName(), 1L, Long::sum);
         g.byPid.merge(e.pid(), 1L, Long::sum);
-        Object address = switch (e.eventName()) {
-            case "ftrace:function" -> e.fields().get("ip");
-            case "ftrace:funcgraph_entry" -> e.fields().get("func");
-            default -> null;
-        };
-        if (address instanceof Number n) {
-            g.byFunction.merge(context.symbols().nameOrHex(n.longValue()), 1L, Long::sum);
-        }
-    }
-
-    /** The most called kernel functions (function events and graph entries), when the trace has any. */
-    private static void writeFunctions(Writer out, Group g) throws IOException {
-        if (g.byFunction.isEmpty()) {
-            return;
-        }
-        out.write("  top functions:\n");
-        for (Map.Entry<String, Long> f : g.byFunction.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())).limit(10).toList()) {
-            out.write(String.format("    %-40s %d%n", f.getKey(), f.getValue()));
-        }
     }
 
     public long events() {
@@ -108,7 +86,6 @@ public final class TraceSummary {
                             throw new java.io.UncheckedIOException(ex);
                         }
                     });
-            writeFunctions(out, g);
         }
         out.flush();
     }

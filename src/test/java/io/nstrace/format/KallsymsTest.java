@@ -80,19 +80,4 @@ class KallsymsTest {
         assertTrue(w.toString().contains("\"fields\":{\"ip\":\"vfs_read\",\"ip_addr\":\"0xffffffff81366000\","
                 + "\"parent_ip\":\"v9fs_vfs_get_link\",\"parent_ip_addr\":\"0xffffffffc02e44dc\"}"), w.toString());
     }
-
-    @Test
-    void summaryListsTheMostCalledFunctions() throws Exception {
-        EventContext ctx = new EventContext(Map.of(7, "cat"), ContainerMap.empty(),
-                TABLE.getBytes(StandardCharsets.US_ASCII));
-        TraceSummary sum = new TraceSummary(ctx);
-        for (long ip : new long[]{0xffffffff81366000L, 0xffffffff81366000L, 0xffffffff81363d40L}) {
-            sum.add(new TraceEvent("", 0, 1L, format61("function"), 1, 7,
-                    values("common_pid", 7L, "ip", ip, "parent_ip", 0xffffffff81366433L), 0));
-        }
-        StringWriter w = new StringWriter();
-        sum.write(w);
-        assertTrue(w.toString().contains("  top functions:\n    vfs_read" + " ".repeat(32) + " 2\n    vfs_open"),
-                w.toString());
-    }
 }
