@@ -6,19 +6,34 @@ import java.util.Optional;
 /**
  * Resolves what the raw event does not carry: the comm of a host PID (saved_cmdlines first, as trace-cmd does,
  * then the container map) and the container and in-container PID (from the container map, else the container
- * whose buffer the event came from).
+ * whose buffer the event came from), and kernel function names from the trace's kallsyms.
  */
 public final class EventContext {
     private final Map<Integer, String> comms;
     private final ContainerMap containers;
+    private final byte[] kallsyms;
+    private Kallsyms symbols;
 
     public EventContext(Map<Integer, String> comms, ContainerMap containers) {
+        this(comms, containers, new byte[0]);
+    }
+
+    public EventContext(Map<Integer, String> comms, ContainerMap containers, byte[] kallsyms) {
         this.comms = comms;
         this.containers = containers;
+        this.kallsyms = kallsyms;
     }
 
     public static EventContext of(TraceData data) {
-        return new EventContext(data.comms(), data.options().containers());
+        return new EventContext(data.comms(), data.options().containers(), data.kallsyms());
+    }
+
+    /** The trace's kernel symbols, parsed on first use (only function-tracer events need them). */
+    public Kallsyms symbols() {
+        if (symbols == null) {
+            symbols = kallsyms.length == 0 ? Kallsyms.EMPTY : Kallsyms.parse(kallsyms);
+        }
+        return symbols;
     }
 
     public String comm(int pid) {

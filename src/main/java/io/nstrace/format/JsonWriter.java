@@ -9,9 +9,14 @@ import java.util.Map;
 /**
  * JSON Lines, one object per event: {@code ts} (ns), {@code cpu}, {@code event} ("system:name"), {@code pid}
  * (host), {@code comm}, {@code container}, {@code containerPid}, {@code fields} (the non-common fields). Dropped
- * events become {@code {"ts":..,"cpu":..,"lost":N}} (N -1 when the kernel did not count them).
+ * events become {@code {"ts":..,"cpu":..,"lost":N}} (N -1 when the kernel did not count them). Function-tracer
+ * events give {@code ip}, {@code parent_ip} and {@code func} as kernel symbol names (hex when unknown) and the raw
+ * address as a hex string in {@code ip_addr}, {@code parent_ip_addr}, {@code func_addr}.
  */
 public final class JsonWriter {
+    /** Kernel text addresses in the ftrace events: written as symbol names, the raw address beside as NAME_addr. */
+    private static final java.util.Set<String> ADDRESS_FIELDS = java.util.Set.of("ip", "parent_ip", "func");
+
     private final Writer out;
     private final EventContext context;
 
@@ -49,8 +54,12 @@ public final class JsonWriter {
         o.put("container", context.container(e).orElse(null));
         o.put("containerPid", context.containerPid(e).orElse(null));
         Map<String, Object> fields = new LinkedHashMap<>();
+        boolean ftrace = e.format() != null && e.format().system().equals("ftrace");
         e.fields().forEach((k, v) -> {
-            if (!k.startsWith("common_")) {
+            if (ftrace && ADDRESS_FIELDS.contains(k) && v instanceof Number n) {
+                fields.put(k, context.symbols().nameOrHex(n.longValue()));
+                fields.put(k + "_addr", Kallsyms.hex(n.longValue()));
+            } else if (!k.startsWith("common_")) {
                 fields.put(k, v);
             }
         });

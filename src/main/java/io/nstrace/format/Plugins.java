@@ -4,7 +4,9 @@ import java.util.Map;
 
 /**
  * The events trace-cmd does not print with their print fmt but with libtraceevent plugins: sched_switch and
- * sched_wakeup(_new) as {@code comm:pid [prio]}, and the ftrace function/funcgraph entries.
+ * sched_wakeup(_new) as {@code comm:pid [prio]}, and the ftrace function/funcgraph entries with kernel symbol names
+ * ({@code vfs_read <-- ksys_read}; a graph entry as {@code vfs_read() {}, its exit as a closing brace with the
+ * name in a C comment and the duration, both indented two spaces per depth).
  */
 final class Plugins {
     private static final String STATES = "SDTtZXxW";
@@ -12,7 +14,7 @@ final class Plugins {
     private Plugins() {
     }
 
-    static String render(EventFormat f, Map<String, Object> v) {
+    static String render(EventFormat f, Map<String, Object> v, Kallsyms syms) {
         String key = f.system() + ":" + f.name();
         try {
             return switch (key) {
@@ -21,17 +23,29 @@ final class Plugins {
                 case "sched:sched_wakeup", "sched:sched_wakeup_new", "sched:sched_waking" -> task(v, "")
                         + (v.containsKey("success") ? " success=" + FmtExpr.num(v.get("success")) : "")
                         + String.format(" CPU:%03d", FmtExpr.num(v.get("target_cpu")));
-                case "ftrace:function" -> "0x" + Long.toHexString(FmtExpr.num(v.get("ip")))
-                        + " <-- 0x" + Long.toHexString(FmtExpr.num(v.get("parent_ip")));
-                case "ftrace:funcgraph_entry" -> "func=0x" + Long.toHexString(FmtExpr.num(v.get("func")))
-                        + " depth=" + FmtExpr.num(v.get("depth"));
-                case "ftrace:funcgraph_exit" -> "func=0x" + Long.toHexString(FmtExpr.num(v.get("func")))
-                        + " depth=" + FmtExpr.num(v.get("depth"));
+                case "ftrace:function" -> syms.nameOrHex(FmtExpr.num(v.get("ip"))) + " <-- "
+                        + syms.nameOrHex(FmtExpr.num(v.get("parent_ip")));
+                case "ftrace:funcgraph_entry" -> indent(v) + syms.nameOrHex(FmtExpr.num(v.get("func"))) + "() {";
+                case "ftrace:funcgraph_exit" -> indent(v) + "} /* " + syms.nameOrHex(FmtExpr.num(v.get("func")))
+                        + " */" + duration(v);
                 default -> null;
             };
         } catch (FmtExpr.Unsupported e) {
             return null;
         }
+    }
+
+    /** Two spaces per call level, as the kernel's function_graph output indents. */
+    private static String indent(Map<String, Object> v) {
+        return "  ".repeat((int) Math.min(64, Math.max(0, FmtExpr.num(v.get("depth")))));
+    }
+
+    private static String duration(Map<String, Object> v) {
+        if (!v.containsKey("calltime") || !v.containsKey("rettime")) {
+            return "";
+        }
+        long ns = FmtExpr.num(v.get("rettime")) - FmtExpr.num(v.get("calltime"));
+        return String.format(" %d.%03d us", ns / 1000, Math.abs(ns % 1000));
     }
 
     private static String task(Map<String, Object> v, String prefix) {

@@ -15,7 +15,12 @@ public final class PrintFmt {
     }
 
     public static String render(EventFormat format, Map<String, Object> values) {
-        String special = Plugins.render(format, values);
+        return render(format, values, Kallsyms.EMPTY);
+    }
+
+    /** As {@link #render(EventFormat, Map)}, naming function-tracer addresses with {@code symbols}. */
+    public static String render(EventFormat format, Map<String, Object> values, Kallsyms symbols) {
+        String special = Plugins.render(format, values, symbols);
         if (special != null) {
             return special;
         }

@@ -41,6 +41,14 @@ public final class TraceFsCatalog {
         return Arrays.stream(text.strip().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     }
 
+    private List<String> topLevelTracers() {
+        Path top = traceFs.file("available_tracers");
+        if (!Files.exists(top)) {
+            return List.of();
+        }
+        return Arrays.stream(read(top).strip().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    }
+
     /** The clocks offered by {@code trace_clock}: {@code [local] global counter} gives all three. */
     public static List<String> clocks(String traceClockText) {
         return Arrays.stream(traceClockText.strip().split("\\s+")).filter(s -> !s.isEmpty())
@@ -75,6 +83,12 @@ public final class TraceFsCatalog {
     /** Refuses a tracer the kernel does not offer. */
     public void requireTracer(TraceInstance instance, String tracer) {
         List<String> offered = tracers(instance);
+        if (!offered.contains(tracer) && instance.exists() && topLevelTracers().contains(tracer)) {
+            // linux 6.1: instances offer only function and nop; function_graph is the top level's alone
+            throw NstraceException.environment("this kernel offers the '" + tracer + "' tracer only at the top "
+                    + "level of tracefs, not in instances (they offer: " + String.join(", ", offered)
+                    + "); nstrace traces each container in its own instance: use --function");
+        }
         if (!offered.contains(tracer)) {
             throw NstraceException.environment("this kernel has no '" + tracer + "' tracer"
                     + (instance.exists() ? " in tracefs instances" : "") + "; it offers: " + String.join(", ", offered));

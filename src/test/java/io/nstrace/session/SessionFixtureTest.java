@@ -222,7 +222,9 @@ class SessionFixtureTest {
         manager("6.1.0");
         NstraceException e = assertThrows(NstraceException.class, () -> manager.attach(container("fn", NS, 100),
                 SessionOptions.defaults().withFunction(true, 3, List.of(), List.of()), SessionListener.NONE));
-        assertEquals("this kernel has no 'function_graph' tracer in tracefs instances; it offers: function, nop",
+        assertEquals("this kernel offers the 'function_graph' tracer only at the top level of tracefs, not in "
+                + "instances (they offer: function, nop); nstrace traces each container in its own instance: "
+                + "use --function",
                 e.getMessage());
         assertEquals(ExitCodes.ENVIRONMENT, e.exitCode());
         assertNothingLeft();
