@@ -44,6 +44,11 @@ public final class EventContext {
         return Optional.empty();
     }
 
+    /** The container traced in {@code buffer} (the top buffer is ""), when the container map names one. */
+    public Optional<String> containerOfBuffer(String buffer) {
+        return containers.containerOfBuffer(buffer).map(ContainerMap.ContainerInfo::name);
+    }
+
     /** The PID inside the task's innermost PID namespace, when known. */
     public Optional<Integer> containerPid(TraceEvent e) {
         return containers.task(e.pid()).map(ContainerMap.TaskInfo::containerPid);

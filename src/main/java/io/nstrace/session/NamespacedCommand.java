@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NamespacedCommand {
     /** Shell exit codes for a command that cannot be found or executed. */
-    public static final int NOT_FOUND = 127;
-    public static final int NOT_EXECUTABLE = 126;
+    public static final int NOT_FOUND = ExitCodes.RUN_NOT_FOUND;
+    public static final int NOT_EXECUTABLE = ExitCodes.RUN_NOT_EXECUTABLE;
 
     static final String INIT_SCRIPT = "read -r _ < \"$0\" || exit 125; \"$@\"; exit $?";
 
