@@ -186,6 +186,25 @@ public final class SessionManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code r} (quickly, on the watcher's thread) on every fork and exec on the host until the returned
+     * handle is run; without the watcher (fixture tests) it never runs. Used to look for new containers at once.
+     */
+    public Runnable onSpawn(Runnable r) {
+        if (!watch) {
+            return () -> { };
+        }
+        watcher().onSpawn(r);
+        return () -> {
+            synchronized (this) {
+                if (watcher != null) {
+                    watcher.removeSpawnListener(r);
+                    stopWatcherIfIdle();
+                }
+            }
+        };
+    }
+
     private synchronized PidWatcher watcher() {
         if (watcher == null) {
             String name = InstanceNames.forWatcher();
