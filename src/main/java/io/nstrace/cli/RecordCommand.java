@@ -55,7 +55,8 @@ public final class RecordCommand implements Callable<Integer> {
     boolean waitFor;
 
     @Option(names = "--until-exit", description = "With --wait: stop once at least one container was recorded "
-            + "and every recorded container exited (default with --wait: until --duration or Ctrl-C).")
+            + "and every recorded container exited, or --duration ends if given first (default with --wait: until "
+            + "--duration or Ctrl-C).")
     boolean untilExit;
 
     @Mixin
@@ -65,8 +66,8 @@ public final class RecordCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AppContext ctx = parent.context();
         SessionOptions options = trace.toOptions();
-        if (untilExit && (!waitFor || duration != null)) {
-            throw new ParameterException(spec.commandLine(), "--until-exit needs --wait and excludes --duration");
+        if (untilExit && !waitFor) {
+            throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");
         }
         if (waitFor) {
             return new RecordWaitLoop(this, ctx, options).run();
