@@ -1,6 +1,8 @@
 package io.nstrace.cli;
 
 import io.nstrace.NstraceException;
+import io.nstrace.discovery.ContainerDiscovery;
+import io.nstrace.discovery.RuntimeRoots;
 import io.nstrace.session.ContainerWaiter;
 import io.nstrace.session.Recording;
 import io.nstrace.session.SessionOptions;
@@ -11,12 +13,13 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * {@code record --wait}: polls for matching containers (at once on any host fork/exec, else every
+ * {@code record --wait}: polls for matching containers (at once when a host fork/exec lands in a new PID
+ * namespace, else every
  * {@value #POLL_MS} ms), recording each as it appears, until --until-exit is satisfied, --duration ends or a
  * signal (SIGINT/SIGTERM/HUP) arrives; then writes every recording, exited containers included.
  */
 final class RecordWaitLoop {
-    static final long POLL_MS = 20;
+    static final long POLL_MS = 50;
 
     private final RecordCommand cmd;
     private final AppContext ctx;
@@ -29,7 +32,8 @@ final class RecordWaitLoop {
     }
 
     int run() {
-        ContainerWaiter waiter = new ContainerWaiter(ctx.sessions(), ctx.discovery(), cmd.selectors, options,
+        ContainerDiscovery files = new ContainerDiscovery(ctx.procFs(), RuntimeRoots.forProc(ctx.proc()).withoutApis());
+        ContainerWaiter waiter = new ContainerWaiter(ctx.sessions(), files, cmd.selectors, options,
                 cmd.output.spool(), ctx.procFs());
         try {
             try (waiter) {

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Records every container matching some selectors as it appears ({@code record --wait}). Each {@link #poll}
- * waits until a fork or exec on the host (the joiner watcher's events: a new PID namespace starts with a fork)
- * or the poll interval, runs the cheap namespace scan, and attaches and starts a {@link Recording} for each new
+ * waits until a fork or exec on the host lands in a PID namespace the last scan did not see (the joiner
+ * watcher's events, one readlink each: a new namespace starts with a fork), or the poll interval; then it runs
+ * the cheap namespace scan and attaches and starts a {@link Recording} for each new
  * match at once, usually before the container's runtime has exec'd its command. Recordings of containers that
  * exited are kept (their data stays until they are detached). A container whose name does not match yet is
  * looked at again on the next scan (its runtime may name it later).
@@ -32,6 +33,7 @@ public final class ContainerWaiter implements AutoCloseable {
     private final Semaphore wake = new Semaphore(0);
     private final Runnable unregister;
     private final Set<Long> attached = new HashSet<>();
+    private volatile Set<Long> known = Set.of();
     private final List<Recording> recordings = new ArrayList<>();
     private final List<String> missed = new ArrayList<>();
 
@@ -44,7 +46,15 @@ public final class ContainerWaiter implements AutoCloseable {
         this.spool = spool;
         this.proc = proc;
         sessions.catalog().selector().resolve(options.eventSpecs());
-        this.unregister = sessions.onSpawn(wake::release);
+        this.unregister = sessions.onSpawn(this::spawned);
+    }
+
+    /** On the watcher's thread: wakes {@link #poll} when {@code pid} is in a namespace the last scan missed. */
+    private void spawned(int pid) {
+        java.util.OptionalLong ns = proc.pidnsInode(pid);
+        if (ns.isPresent() && !known.contains(ns.getAsLong())) {
+            wake.release();
+        }
     }
 
     /**
@@ -57,7 +67,12 @@ public final class ContainerWaiter implements AutoCloseable {
         }
         wake.drainPermits();
         List<Recording> fresh = new ArrayList<>();
-        for (Container c : Selectors.matching(discovery.scanNamespaces().containers(), selectors)) {
+        io.nstrace.discovery.Snapshot snap = discovery.scanNamespaces();
+        Set<Long> seen = new HashSet<>();
+        seen.add(snap.host().pidnsInode());
+        snap.containers().forEach(c -> seen.add(c.pidnsInode()));
+        known = seen;
+        for (Container c : Selectors.matching(snap.containers(), selectors)) {
             if (attached.add(c.pidnsInode())) {
                 Recording r = start(c);
                 if (r != null) {

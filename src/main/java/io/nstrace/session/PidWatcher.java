@@ -31,7 +31,7 @@ final class PidWatcher implements AutoCloseable {
     private final ProcFs proc;
     private final List<TraceSession> sessions = new CopyOnWriteArrayList<>();
     private final List<Runnable> execListeners = new CopyOnWriteArrayList<>();
-    private final List<Runnable> spawnListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.IntConsumer> spawnListeners = new CopyOnWriteArrayList<>();
     private final Thread reader;
     private final Thread rescanner;
     private final java.util.concurrent.ConcurrentLinkedDeque<Long> lags = new java.util.concurrent.ConcurrentLinkedDeque<>();
@@ -86,12 +86,12 @@ final class PidWatcher implements AutoCloseable {
         spawnListeners.clear();
     }
 
-    /** {@code r} runs on every fork and exec on the host (a new PID namespace's first process is a fork). */
-    void onSpawn(Runnable r) {
+    /** {@code r} gets the PID of every fork and exec on the host (a new PID namespace's first process is a fork). */
+    void onSpawn(java.util.function.IntConsumer r) {
         spawnListeners.add(r);
     }
 
-    void removeSpawnListener(Runnable r) {
+    void removeSpawnListener(java.util.function.IntConsumer r) {
         spawnListeners.remove(r);
     }
 
@@ -132,7 +132,7 @@ final class PidWatcher implements AutoCloseable {
             execListeners.forEach(Runnable::run);
         }
         if (pid.isPresent()) {
-            spawnListeners.forEach(Runnable::run);
+            spawnListeners.forEach(l -> l.accept(pid.getAsInt()));
         }
     }
 

@@ -187,10 +187,10 @@ public final class SessionManager implements AutoCloseable {
     }
 
     /**
-     * Runs {@code r} (quickly, on the watcher's thread) on every fork and exec on the host until the returned
-     * handle is run; without the watcher (fixture tests) it never runs. Used to look for new containers at once.
+     * Calls {@code r} (quickly, on the watcher's thread) with the PID of every fork and exec on the host until the
+     * returned handle is run; without the watcher (fixture tests) never. Used to look for new containers at once.
      */
-    public Runnable onSpawn(Runnable r) {
+    public Runnable onSpawn(java.util.function.IntConsumer r) {
         if (!watch) {
             return () -> { };
         }
