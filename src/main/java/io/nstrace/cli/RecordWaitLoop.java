@@ -37,6 +37,9 @@ final class RecordWaitLoop {
                 cmd.output.spool(), ctx.procFs());
         try {
             try (waiter) {
+                PrintWriter err = cmd.spec.commandLine().getErr();
+                err.println("nstrace record: waiting for " + String.join(" ", cmd.selectors));
+                err.flush();
                 loop(waiter);
             }
             List<Recording> recordings = waiter.recordings();

@@ -47,6 +47,34 @@ public final class ContainerWaiter implements AutoCloseable {
         this.proc = proc;
         sessions.catalog().selector().resolve(options.eventSpecs());
         this.unregister = sessions.onSpawn(this::spawned);
+        rehearse();
+    }
+
+    /**
+     * Records a gated, never-released namespace of our own for a moment (attach, tracing on, stop, detach, kill),
+     * so the first real attach runs on loaded, warm code: cold, it took up to ~200 ms more in a fresh JVM, longer
+     * than a short-lived container takes from its namespace's first fork to its command's exec. Best effort.
+     */
+    private void rehearse() {
+        try {
+            Recording.createPrivateDir(spool);
+            NamespacedCommand gated = NamespacedCommand.start(List.of("true"), spool, proc);
+            try {
+                Recording r = Recording.attach(sessions, TracedRun.container(discovery, gated, "rehearsal"), options,
+                        spool, proc);
+                try {
+                    r.startImmediately();
+                    r.stop();
+                    r.capture();
+                } finally {
+                    r.detach();
+                }
+            } finally {
+                gated.kill();
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ContainerWaiter.class).debug("attach rehearsal failed: {}", e.toString());
+        }
     }
 
     /** On the watcher's thread: wakes {@link #poll} when {@code pid} is in a namespace the last scan missed. */
