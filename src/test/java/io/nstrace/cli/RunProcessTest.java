@@ -14,11 +14,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code nstrace run} as its own process (the real entry point, io.nstrace.Main): SIGTERM sent to nstrace reaches
- * the command, nstrace exits with the command's 143 and still writes the trace.
+ * the command, nstrace exits with the command's 143 and still writes the trace; stdin, stdout and stderr are the
+ * command's, byte for byte.
  */
-class RunSignalProcessTest {
+class RunProcessTest {
     @TempDir
     Path tmp;
+
+    private List<String> nstrace(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "io.nstrace.Main"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    @Test
+    void standardStreamsAreTheCommandsUntouched() throws Exception {
+        Require.kernel();
+        Path in = Files.writeString(tmp.resolve("in"), "line one\nline two\n");
+        Process p = new ProcessBuilder(nstrace("run", "--spool", tmp.resolve("spool").toString(), "-o",
+                tmp.resolve("t.dat").toString(), "--", "sh", "-c", "cat; echo err >&2; kill -9 $$"))
+                .redirectInput(in.toFile()).redirectOutput(tmp.resolve("out").toFile())
+                .redirectError(tmp.resolve("err").toFile()).start();
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(128 + 9, p.exitValue(), Files.readString(tmp.resolve("err")));
+            assertEquals("line one\nline two\n", Files.readString(tmp.resolve("out")));
+            // other nstrace processes' leftovers may add nstrace's start-up orphan warning: not the command's
+            String err = Files.readString(tmp.resolve("err")).lines()
+                    .filter(l -> !l.contains("orphaned tracing session")).map(l -> l + "\n")
+                    .collect(java.util.stream.Collectors.joining());
+            assertEquals("err\n", err, "no shell note like 'Killed' either");
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
 
     @Test
     void sigtermToNstraceIsForwardedToTheCommand() throws Exception {
