@@ -12,9 +12,11 @@ import java.util.TreeMap;
 
 /**
  * Per container (or "host"): events per type, the busiest processes, the most frequent syscalls, and the lost
- * events and time span, all counted from the trace's own events. Lost counts come from the pages'
- * missed-events flags and go to the container of the buffer they were found in; -1 markers (count not stored)
- * are counted separately.
+ * events and time span, all counted from the trace's own events. An event belongs to the container of its task:
+ * one the container map names, or one forked (sched_process_fork) by such a task during the trace. Anything else
+ * is "host": e.g. the outside side of a sched_switch or sched_wakeup, which the kernel records when either task
+ * is traced. Lost counts come from the pages' missed-events flags and go to the container of the buffer they
+ * were found in; -1 markers (count not stored) are counted separately.
  */
 public final class TraceSummary {
     private static final String RAW_ENTER = "raw_syscalls:sys_enter";
@@ -23,6 +25,7 @@ public final class TraceSummary {
     private final EventContext context;
     private final SyscallNames syscalls;
     private final Map<String, Group> groups = new TreeMap<>();
+    private final Map<Integer, String> forked = new java.util.HashMap<>();
     private long events;
     private long lost;
     private long lostUnknown;
@@ -99,7 +102,14 @@ public final class TraceSummary {
             first = e.timestamp();
         }
         last = e.timestamp();
-        Group g = group(context.container(e).orElse("host"));
+        String owner = owner(e.pid());
+        if (e.eventName().equals("sched:sched_process_fork") && !owner.equals("host")) {
+            Object child = e.fields().get("child_pid");
+            if (child != null) {
+                forked.put((int) EventDecoder.asLong(child), owner);
+            }
+        }
+        Group g = group(owner);
         g.events++;
         if (g.first < 0) {
             g.first = e.timestamp();
@@ -112,6 +122,12 @@ public final class TraceSummary {
         if (syscall != null) {
             g.bySyscall.merge(syscall, 1L, Long::sum);
         }
+    }
+
+    /** The container of task {@code pid}: by the container map, else by a fork seen in this trace, else "host". */
+    private String owner(int pid) {
+        String viaFork = forked.get(pid);
+        return viaFork != null ? viaFork : context.taskContainer(pid).orElse("host");
     }
 
     private Group group(String name) {
