@@ -26,10 +26,10 @@ import java.util.concurrent.Callable;
  * trace is written when it ends and nstrace exits with CMD's status. nstrace's own failures exit 125.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a command in a fresh PID namespace (private /proc), traced from its first instruction:",
-                "it and everything it forks or lets join its namespace, nothing else. Its stdin/stdout/stderr are",
-                "untouched; SIGINT/SIGTERM/SIGHUP are forwarded to it; the trace goes to -o (default "
-                        + RunCommand.DEFAULT_OUTPUT + ")."},
+        description = {"Run a command in a fresh PID namespace (private /proc), traced from its first instruction: it "
+                + "and everything it forks or lets join its namespace, nothing else.",
+                "Its stdin, stdout and stderr are untouched; SIGINT, SIGTERM and SIGHUP are forwarded to it.",
+                "The trace goes to -o (default " + RunCommand.DEFAULT_OUTPUT + ", never stdout)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"N:the command's exit status (128+N when it was killed by signal N)",
                 "124:the command ran longer than --timeout and was killed",
