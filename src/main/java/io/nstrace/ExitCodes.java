@@ -13,6 +13,15 @@ public final class ExitCodes {
     /** A bug in nstrace. */
     public static final int INTERNAL = 4;
 
+    /** {@code nstrace run}: the command ran longer than {@code --timeout} and was killed (as timeout(1)). */
+    public static final int RUN_TIMEOUT = 124;
+    /** {@code nstrace run}: nstrace itself failed, before or while running the command (as docker run). */
+    public static final int RUN_FAILED = 125;
+    /** {@code nstrace run}: the command was found but cannot be executed (as a shell). */
+    public static final int RUN_NOT_EXECUTABLE = 126;
+    /** {@code nstrace run}: the command was not found (as a shell). */
+    public static final int RUN_NOT_FOUND = 127;
+
     private ExitCodes() {
     }
 }

@@ -18,6 +18,8 @@ public final class Cli {
         cmd.setParameterExceptionHandler(errors);
         cmd.setExitCodeExceptionMapper(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // run's CMD keeps its own options even without "--": everything after the first word is CMD's
+        cmd.getSubcommands().get("run").setStopAtPositional(true);
         return cmd;
     }
 }

@@ -57,7 +57,8 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information");
         err.flush();
-        return ExitCodes.USAGE;
+        // nstrace run reserves every code but 124-127 for the command's own status (as docker run does)
+        return cmd.getCommandSpec().userObject() instanceof RunCommand ? ExitCodes.RUN_FAILED : ExitCodes.USAGE;
     }
 
     @Override

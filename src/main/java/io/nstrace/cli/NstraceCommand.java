@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
                 PsCommand.class,
                 DiscoveryBenchCommand.class,
                 RecordCommand.class,
+                RunCommand.class,
                 ReportCommand.class,
                 CaptureRawCommand.class,
                 AttachCommand.class,

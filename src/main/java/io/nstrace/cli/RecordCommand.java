@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -49,10 +50,28 @@ public final class RecordCommand implements Callable<Integer> {
             description = "Stop after this long (500ms, 10s, 2m). Default: until Ctrl-C or the containers exit.")
     Duration duration;
 
+    @Option(names = "--wait", description = "Treat the selectors as patterns for containers still to come: attach "
+            + "to each one that appears (e.g. docker compose up after nstrace started), one buffer each.")
+    boolean waitFor;
+
+    @Option(names = "--until-exit", description = "With --wait: stop once at least one container was recorded "
+            + "and every recorded container exited, or --duration ends if given first (default with --wait: until "
+            + "--duration or Ctrl-C).")
+    boolean untilExit;
+
+    @Mixin
+    SummaryMixin summaryFiles;
+
     @Override
     public Integer call() throws Exception {
         AppContext ctx = parent.context();
         SessionOptions options = trace.toOptions();
+        if (untilExit && !waitFor) {
+            throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");
+        }
+        if (waitFor) {
+            return new RecordWaitLoop(this, ctx, options).run();
+        }
         ContainerDiscovery discovery = ctx.discovery();
         List<Container> targets = Selectors.select(discovery.scanNamespaces(), selectors, true);
         List<Recording> recordings = new ArrayList<>();
@@ -63,19 +82,26 @@ public final class RecordCommand implements Callable<Integer> {
             }
             recordings.forEach(Recording::start);
             waitForEnd(recordings, ctx);
-            for (Recording r : recordings) {
-                if (r.session().state() == io.nstrace.session.SessionState.RUNNING) {
-                    r.stop();
-                }
-            }
-            long written = output.write(Recording.traceData(recordings), spec.commandLine().getOut(), OutputFormat.text);
-            summary(recordings, written);
+            writeAll(recordings);
         } finally {
             for (Recording r : recordings) {
                 r.detach();
             }
         }
         return 0;
+    }
+
+    /** Stops what still runs, writes the trace, the summaries and the per-container lines on stderr. */
+    void writeAll(List<Recording> recordings) {
+        for (Recording r : recordings) {
+            if (r.session().state() == io.nstrace.session.SessionState.RUNNING) {
+                r.stop();
+            }
+        }
+        io.nstrace.format.TraceData data = Recording.traceData(recordings);
+        long written = output.write(data, spec.commandLine().getOut(), OutputFormat.text);
+        summaryFiles.write(data, null, output.file());
+        summary(recordings, written);
     }
 
     private void waitForEnd(List<Recording> recordings, AppContext ctx) {
@@ -99,7 +125,7 @@ public final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    private void progressLine(List<Recording> recordings, long elapsedNanos) {
+    void progressLine(List<Recording> recordings, long elapsedNanos) {
         long events = recordings.stream().mapToLong(Recording::events).sum();
         long lost = recordings.stream().mapToLong(Recording::lost).sum();
         PrintWriter err = spec.commandLine().getErr();

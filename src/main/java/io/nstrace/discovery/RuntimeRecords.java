@@ -127,6 +127,9 @@ final class RuntimeRecords {
         }
 
         static Map<String, Info> list(Path socket, String path, java.time.Duration timeout) {
+            if (socket == null) {
+                return Map.of();
+            }
             Optional<String> body = UnixHttp.get(socket, path, timeout);
             return body.map(ApiRecords::parse).orElse(Map.of());
         }

@@ -6,9 +6,9 @@ import java.time.Duration;
 /**
  * Where the container runtimes keep their sockets and state: injectable so tests point them at temp dirs.
  *
- * @param dockerSocket     Docker API socket ({@code /var/run/docker.sock})
+ * @param dockerSocket     Docker API socket ({@code /var/run/docker.sock}), or null: state files only
  * @param dockerRoot       Docker state ({@code /var/lib/docker}: {@code containers/<id>/config.v2.json})
- * @param podmanSocket     Podman API socket ({@code /run/podman/podman.sock})
+ * @param podmanSocket     Podman API socket ({@code /run/podman/podman.sock}), or null: state files only
  * @param podmanStorage    Podman/containers-storage ({@code /var/lib/containers/storage/overlay-containers})
  * @param containerdTasks  containerd task bundles ({@code /run/containerd/io.containerd.runtime.v2.task})
  * @param crioStorage      CRI-O bundles ({@code /run/containers/storage/overlay-containers/<id>/userdata})
@@ -30,6 +30,16 @@ public record RuntimeRoots(Path dockerSocket, Path dockerRoot, Path podmanSocket
                 base.resolve("run/containerd/io.containerd.runtime.v2.task"),
                 base.resolve("run/containers/storage/overlay-containers"), base.resolve("run/systemd/machines"),
                 Duration.ofMillis(300));
+    }
+
+    /**
+     * These roots without the API sockets: runtimes are identified from their state files only. The APIs answer
+     * slowly while the daemon is busy starting a container (tens to hundreds of ms under load), which is exactly
+     * when {@code record --wait} scans; Docker's config.v2.json and Podman's containers.json exist from create.
+     */
+    public RuntimeRoots withoutApis() {
+        return new RuntimeRoots(null, dockerRoot, null, podmanStorage, containerdTasks, crioStorage, machines,
+                apiTimeout);
     }
 
     /**

@@ -32,6 +32,18 @@ public final class Selectors {
         return List.copyOf(chosen);
     }
 
+    /**
+     * The containers of {@code all} that any selector matches (names, globs, id prefixes, pid:, ns:, pods), in
+     * order, without duplicates; never fails for a selector that matches nothing (used while waiting for them).
+     */
+    public static List<Container> matching(List<Container> all, List<String> selectors) {
+        Set<Container> chosen = new LinkedHashSet<>();
+        for (String s : selectors) {
+            chosen.addAll(match(all, s, true));
+        }
+        return all.stream().filter(chosen::contains).toList();
+    }
+
     /** The one container {@code selector} names. */
     public static Container selectOne(Snapshot snapshot, String selector) {
         return select(snapshot, List.of(selector), false).getFirst();

@@ -59,6 +59,16 @@ public final class EventContext {
         return Optional.empty();
     }
 
+    /** The container the container map puts task {@code tid} in (no buffer fallback), if any. */
+    public Optional<String> taskContainer(int tid) {
+        return containers.task(tid).map(ContainerMap.TaskInfo::container).filter(c -> !c.isEmpty());
+    }
+
+    /** The container traced in {@code buffer} (the top buffer is ""), when the container map names one. */
+    public Optional<String> containerOfBuffer(String buffer) {
+        return containers.containerOfBuffer(buffer).map(ContainerMap.ContainerInfo::name);
+    }
+
     /** The PID inside the task's innermost PID namespace, when known. */
     public Optional<Integer> containerPid(TraceEvent e) {
         return containers.task(e.pid()).map(ContainerMap.TaskInfo::containerPid);

@@ -29,10 +29,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NamespacedCommand {
     /** Shell exit codes for a command that cannot be found or executed. */
-    public static final int NOT_FOUND = 127;
-    public static final int NOT_EXECUTABLE = 126;
+    public static final int NOT_FOUND = ExitCodes.RUN_NOT_FOUND;
+    public static final int NOT_EXECUTABLE = ExitCodes.RUN_NOT_EXECUTABLE;
 
-    static final String INIT_SCRIPT = "read -r _ < \"$0\" || exit 125; \"$@\"; exit $?";
+    /**
+     * The init: wait at the gate, then run the command as a child with the init's stderr. The init's own stderr
+     * is /dev/null while it waits, so the shell's "Killed"/"Terminated" notes about its child never reach the
+     * command's stderr; the subshell applies the redirection in the child (dash applies a simple command's
+     * redirections in the waiting parent) and execs the command in place.
+     */
+    static final String INIT_SCRIPT = "read -r _ < \"$0\" || exit 125; exec 3>&2 2>/dev/null; (\"$@\") 2>&3 3>&-; "
+            + "exit $?";
 
     private final Process unshare;
     private final int initPid;

@@ -31,6 +31,7 @@ final class PidWatcher implements AutoCloseable {
     private final ProcFs proc;
     private final List<TraceSession> sessions = new CopyOnWriteArrayList<>();
     private final List<Runnable> execListeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.IntConsumer> spawnListeners = new CopyOnWriteArrayList<>();
     private final Thread reader;
     private final Thread rescanner;
     private final java.util.concurrent.ConcurrentLinkedDeque<Long> lags = new java.util.concurrent.ConcurrentLinkedDeque<>();
@@ -69,7 +70,7 @@ final class PidWatcher implements AutoCloseable {
     }
 
     boolean idle() {
-        return sessions.isEmpty() && execListeners.isEmpty();
+        return sessions.isEmpty() && execListeners.isEmpty() && spawnListeners.isEmpty();
     }
 
     void onExec(Runnable r) {
@@ -82,6 +83,16 @@ final class PidWatcher implements AutoCloseable {
 
     void execListenersClear() {
         execListeners.clear();
+        spawnListeners.clear();
+    }
+
+    /** {@code r} gets the PID of every fork and exec on the host (a new PID namespace's first process is a fork). */
+    void onSpawn(java.util.function.IntConsumer r) {
+        spawnListeners.add(r);
+    }
+
+    void removeSpawnListener(java.util.function.IntConsumer r) {
+        spawnListeners.remove(r);
     }
 
     /**
@@ -119,6 +130,9 @@ final class PidWatcher implements AutoCloseable {
         }
         if (WatchLine.isExec(line)) {
             execListeners.forEach(Runnable::run);
+        }
+        if (pid.isPresent()) {
+            spawnListeners.forEach(l -> l.accept(pid.getAsInt()));
         }
     }
 

@@ -107,6 +107,29 @@ public final class Recording implements SessionListener, AutoCloseable {
         runningSince = System.nanoTime();
     }
 
+    /**
+     * Starts tracing at once, then the recorder, whose set-up reads metadata for ~100-200 ms meanwhile the ring
+     * buffer holds the events: for a container that may be gone in a moment ({@code record --wait}). If the
+     * container exited in that time, the segment is drained at once.
+     */
+    public synchronized void startImmediately() {
+        session.start();
+        Path seg = spoolDir.resolve("seg-" + (++segments));
+        try {
+            segment = Recorder.start(session.instance(), proc.root(), seg);
+        } catch (RuntimeException e) {
+            if (session.state() == SessionState.RUNNING) {
+                session.stop();
+            }
+            deleteTree(seg);
+            throw e;
+        }
+        runningSince = System.nanoTime();
+        if (exited) {
+            fold();
+        }
+    }
+
     /** Stops tracing and drains everything recorded so far into the spool. */
     public synchronized void stop() {
         session.stop();

@@ -196,6 +196,25 @@ public final class SessionManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls {@code r} (quickly, on the watcher's thread) with the PID of every fork and exec on the host until the
+     * returned handle is run; without the watcher (fixture tests) never. Used to look for new containers at once.
+     */
+    public Runnable onSpawn(java.util.function.IntConsumer r) {
+        if (!watch) {
+            return () -> { };
+        }
+        watcher().onSpawn(r);
+        return () -> {
+            synchronized (this) {
+                if (watcher != null) {
+                    watcher.removeSpawnListener(r);
+                    stopWatcherIfIdle();
+                }
+            }
+        };
+    }
+
     private synchronized PidWatcher watcher() {
         if (watcher == null) {
             String name = InstanceNames.forWatcher();

@@ -1,0 +1,93 @@
+package io.nstrace.cli;
+
+import io.nstrace.NstraceException;
+import io.nstrace.discovery.ContainerDiscovery;
+import io.nstrace.discovery.RuntimeRoots;
+import io.nstrace.session.ContainerWaiter;
+import io.nstrace.session.Recording;
+import io.nstrace.session.SessionOptions;
+import io.nstrace.sys.Libc;
+import io.nstrace.sys.Signals;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+/**
+ * {@code record --wait}: polls for matching containers (at once when a host fork/exec lands in a new PID
+ * namespace, else every
+ * {@value #POLL_MS} ms), recording each as it appears, until --until-exit is satisfied, --duration ends or a
+ * signal (SIGINT/SIGTERM/HUP) arrives; then writes every recording, exited containers included.
+ */
+final class RecordWaitLoop {
+    static final long POLL_MS = 50;
+
+    private final RecordCommand cmd;
+    private final AppContext ctx;
+    private final SessionOptions options;
+
+    RecordWaitLoop(RecordCommand cmd, AppContext ctx, SessionOptions options) {
+        this.cmd = cmd;
+        this.ctx = ctx;
+        this.options = options;
+    }
+
+    int run() {
+        ContainerDiscovery files = new ContainerDiscovery(ctx.procFs(), RuntimeRoots.forProc(ctx.proc()).withoutApis());
+        ContainerWaiter waiter = new ContainerWaiter(ctx.sessions(), files, cmd.selectors, options,
+                cmd.output.spool(), ctx.procFs());
+        try {
+            try (waiter) {
+                PrintWriter err = cmd.spec.commandLine().getErr();
+                err.println("nstrace record: waiting for " + String.join(" ", cmd.selectors));
+                err.flush();
+                loop(waiter);
+            }
+            List<Recording> recordings = waiter.recordings();
+            PrintWriter err = cmd.spec.commandLine().getErr();
+            waiter.missed().forEach(m -> err.println("nstrace record: missed " + m));
+            if (recordings.isEmpty()) {
+                throw NstraceException.user("no container matching " + String.join(" ", cmd.selectors)
+                        + " appeared");
+            }
+            cmd.writeAll(recordings);
+            return 0;
+        } finally {
+            for (Recording r : waiter.recordings()) {
+                r.detach();
+            }
+        }
+    }
+
+    private void loop(ContainerWaiter waiter) {
+        long start = System.nanoTime();
+        long deadline = cmd.duration == null ? Long.MAX_VALUE : start + cmd.duration.toNanos();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        boolean progress = !ctx.inShell() && Libc.isatty(2);
+        try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> {
+            // a flag, not an interrupt: an interrupt would close the channels a scan or an attach is using
+            stop.set(true);
+            waiter.wake();
+        }, "INT", "TERM", "HUP")) {
+            long nextProgress = 0;
+            while (!stop.get() && System.nanoTime() < deadline && !done(waiter)) {
+                long wait = Math.min(POLL_MS * 1_000_000, deadline - System.nanoTime());
+                waiter.poll(wait);
+                if (progress && System.nanoTime() > nextProgress) {
+                    cmd.progressLine(waiter.recordings(), System.nanoTime() - start);
+                    nextProgress = System.nanoTime() + 200_000_000;
+                }
+            }
+        } catch (InterruptedException e) {
+            // Ctrl-C in the shell: write what was recorded
+        } finally {
+            if (progress) {
+                cmd.spec.commandLine().getErr().print("\r\033[K");
+            }
+        }
+    }
+
+    private boolean done(ContainerWaiter waiter) {
+        List<Recording> rs = waiter.recordings();
+        return cmd.untilExit && !rs.isEmpty() && rs.stream().allMatch(Recording::containerExited);
+    }
+}

@@ -1,0 +1,161 @@
+package io.nstrace.cli;
+
+import io.nstrace.ExitCodes;
+import io.nstrace.NstraceException;
+import io.nstrace.format.OutputFormat;
+import io.nstrace.format.SummaryWriter;
+import io.nstrace.format.TraceData;
+import io.nstrace.session.Recording;
+import io.nstrace.session.TracedRun;
+import io.nstrace.sys.Signals;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code nstrace run -- CMD [ARGS...]}: CMD in a fresh PID namespace, traced from its first instruction; the
+ * trace is written when it ends and nstrace exits with CMD's status. nstrace's own failures exit 125.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a command in a fresh PID namespace (private /proc), traced from its first instruction: it "
+                + "and everything it forks or lets join its namespace, nothing else.",
+                "Its stdin, stdout and stderr are untouched; SIGINT, SIGTERM and SIGHUP are forwarded to it.",
+                "The trace goes to -o (default " + RunCommand.DEFAULT_OUTPUT + ", never stdout)."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"N:the command's exit status (128+N when it was killed by signal N)",
+                "124:the command ran longer than --timeout and was killed",
+                "125:nstrace failed (bad option, tracing or writing the trace); the command's status is on stderr",
+                "126:the command cannot be executed", "127:the command was not found"})
+public final class RunCommand implements Callable<Integer> {
+    static final String DEFAULT_OUTPUT = "nstrace-run.dat";
+
+    @ParentCommand
+    NstraceCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TraceOptionsMixin trace;
+
+    @Mixin
+    OutputMixin output;
+
+    @Mixin
+    SummaryMixin summary;
+
+    @Option(names = "--timeout", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "Kill the command after this long (SIGTERM, SIGKILL after --kill-after) and exit 124.")
+    Duration timeout;
+
+    @Option(names = "--kill-after", paramLabel = "DUR", converter = DurationConverter.class, defaultValue = "5s",
+            description = "Grace period between SIGTERM and SIGKILL on timeout (default: ${DEFAULT-VALUE}).")
+    Duration killAfter;
+
+    @Parameters(paramLabel = "CMD", arity = "1..*", description = "The command and its arguments (after --).")
+    List<String> command;
+
+    @Override
+    public Integer call() {
+        AppContext ctx = parent.context();
+        if (output.file == null) {
+            output.file = Path.of(defaultOutput(output.format));
+        }
+        TracedRun run = start(ctx);
+        RunWaiter.Outcome outcome = null;
+        int status;
+        try {
+            try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> forward(run, sig), "INT", "TERM",
+                    "HUP")) {
+                outcome = new RunWaiter(run, timeout, killAfter).await();
+            }
+            status = finish(run, outcome);
+        } catch (RuntimeException e) {
+            throw failed(e, outcome);
+        } finally {
+            close(run, outcome);
+        }
+        return status;
+    }
+
+    /** Kills what is left and removes the instance; a failure there is nstrace's (125), CMD's status named. */
+    private static void close(TracedRun run, RunWaiter.Outcome outcome) {
+        try {
+            run.close();
+        } catch (RuntimeException e) {
+            throw failed(e, outcome);
+        }
+    }
+
+    private static NstraceException failed(RuntimeException e, RunWaiter.Outcome outcome) {
+        if (e instanceof NstraceException ne && ne.exitCode() == ExitCodes.RUN_FAILED) {
+            return ne;
+        }
+        String why = e instanceof NstraceException ? e.getMessage() : "internal error: " + e;
+        return new NstraceException(ExitCodes.RUN_FAILED, why + (outcome == null ? ""
+                : "; the command " + outcome.reason() + " with status " + outcome.status()), e);
+    }
+
+    /** Starts CMD traced; every failure but not-found/not-executable becomes 125 (CMD never ran). */
+    private TracedRun start(AppContext ctx) {
+        try {
+            return TracedRun.start(command, ctx.sessions(), ctx.discovery(), trace.toOptions(), output.spool(),
+                    ctx.procFs());
+        } catch (NstraceException e) {
+            if (e.exitCode() == ExitCodes.RUN_NOT_FOUND || e.exitCode() == ExitCodes.RUN_NOT_EXECUTABLE) {
+                throw e;
+            }
+            throw new NstraceException(ExitCodes.RUN_FAILED, e.getMessage() + " (the command was not started)", e);
+        } catch (RuntimeException e) {
+            throw new NstraceException(ExitCodes.RUN_FAILED, "internal error: " + e
+                    + " (the command was not started)", e);
+        }
+    }
+
+    /** Stops tracing, writes the trace and summaries; a failure there exits 125 and reports CMD's status. */
+    private int finish(TracedRun run, RunWaiter.Outcome outcome) {
+        run.finish();
+        Recording r = run.recording();
+        TraceData data = Recording.traceData(List.of(r));
+        output.write(data, spec.commandLine().getOut(), OutputFormat.dat);
+        summary.write(data, new SummaryWriter.RunOutcome(command, outcome.status(), outcome.reason()),
+                output.file());
+        var err = spec.commandLine().getErr();
+        if (r.lost() > 0) {
+            err.printf("nstrace run: %,d events lost (raise -b)%n", r.lost());
+        }
+        if (outcome.timedOut()) {
+            err.printf("nstrace run: the command %s%n", outcome.reason());
+        }
+        err.flush();
+        return outcome.status();
+    }
+
+    private static void forward(TracedRun run, int signal) {
+        try {
+            run.command().signal(signal);
+        } catch (RuntimeException ignored) {
+            // the command is gone: nothing to forward to
+        }
+    }
+
+    static String defaultOutput(OutputFormat format) {
+        if (format == null || format == OutputFormat.dat) {
+            return DEFAULT_OUTPUT;
+        }
+        return "nstrace-run." + switch (format) {
+            case json -> "json";
+            case text, summary -> "txt";
+            case dat -> "dat";
+        };
+    }
+}

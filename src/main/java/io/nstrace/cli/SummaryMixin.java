@@ -1,0 +1,57 @@
+package io.nstrace.cli;
+
+import io.nstrace.NstraceException;
+import io.nstrace.format.SummaryWriter;
+import io.nstrace.format.TraceData;
+import io.nstrace.format.TraceSummary;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** {@code --summary FILE} (Markdown for $GITHUB_STEP_SUMMARY) and {@code --summary-json FILE}: CI artifacts. */
+public final class SummaryMixin {
+    @Option(names = "--summary", paramLabel = "FILE",
+            description = "Write a Markdown summary here (per container: duration, events per type, top processes "
+                    + "and syscalls, lost events). Appended to when the file exists, e.g. $GITHUB_STEP_SUMMARY.")
+    Path markdown;
+
+    @Option(names = "--summary-json", paramLabel = "FILE", description = "Write the same summary as JSON here.")
+    Path json;
+
+    public boolean wanted() {
+        return markdown != null || json != null;
+    }
+
+    /** Counts {@code data}'s events and writes the requested summaries; {@code run} may be null. */
+    public void write(TraceData data, SummaryWriter.RunOutcome run, Path trace) {
+        if (!wanted()) {
+            return;
+        }
+        TraceSummary s;
+        try {
+            s = TraceSummary.of(data);
+        } catch (IOException e) {
+            throw NstraceException.user("cannot read the trace for its summary: " + e.getMessage());
+        }
+        String traceName = trace == null ? null : trace.toString();
+        if (markdown != null) {
+            try (Writer w = Files.newBufferedWriter(markdown, StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+                SummaryWriter.markdown(s, run, traceName, w);
+            } catch (IOException e) {
+                throw NstraceException.user("cannot write " + markdown + ": " + e.getMessage());
+            }
+        }
+        if (json != null) {
+            try (Writer w = Files.newBufferedWriter(json, StandardCharsets.UTF_8)) {
+                SummaryWriter.json(s, run, traceName, w);
+            } catch (IOException e) {
+                throw NstraceException.user("cannot write " + json + ": " + e.getMessage());
+            }
+        }
+    }
+}

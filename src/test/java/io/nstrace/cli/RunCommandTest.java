@@ -1,0 +1,42 @@
+package io.nstrace.cli;
+
+import io.nstrace.format.OutputFormat;
+import io.nstrace.testing.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Pure parts of run and record --wait: status words, default output names, option checks. */
+class RunCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void statusesAreNamedAsTheyEnded() {
+        assertEquals(new RunWaiter.Outcome(3, "exited", false), RunWaiter.ended(3));
+        assertEquals(new RunWaiter.Outcome(143, "was killed by signal 15", false), RunWaiter.ended(143));
+        assertEquals(new RunWaiter.Outcome(128, "exited", false), RunWaiter.ended(128));
+    }
+
+    @Test
+    void theTraceNeverGoesToTheCommandsStdout() {
+        assertEquals("nstrace-run.dat", RunCommand.defaultOutput(null));
+        assertEquals("nstrace-run.dat", RunCommand.defaultOutput(OutputFormat.dat));
+        assertEquals("nstrace-run.json", RunCommand.defaultOutput(OutputFormat.json));
+        assertEquals("nstrace-run.txt", RunCommand.defaultOutput(OutputFormat.text));
+    }
+
+    @Test
+    void untilExitNeedsWaitAndRunsUsageErrorsAre125() {
+        CliRun r = CliRun.run(tmp, tmp, "record", "--until-exit", "web");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().startsWith("nstrace record: --until-exit needs --wait"), r.err());
+        CliRun run = CliRun.run(tmp, tmp, "run", "--timeout", "soon", "--", "true");
+        assertEquals(125, run.exitCode());
+        assertTrue(run.err().contains("not a duration: 'soon'"), run.err());
+    }
+}
