@@ -27,8 +27,7 @@ import java.util.concurrent.Callable;
 /** {@code nstrace record SELECTOR...}: attach, start, wait, stop, dump, detach — in one command. */
 @Command(name = "record", mixinStandardHelpOptions = true,
         description = {"Trace containers until --duration ends, Ctrl-C (SIGINT/SIGTERM), or they all exit; then write the trace.",
-                "Each container is traced in its own tracefs instance, fenced to its PIDs; several containers go to one",
-                "file, one buffer each (as trace-cmd -B)."})
+                "Each container is traced in its own tracefs instance, fenced to its PIDs; several containers go to one file, one buffer each (as trace-cmd -B)."})
 public final class RecordCommand implements Callable<Integer> {
     @ParentCommand
     NstraceCommand parent;
