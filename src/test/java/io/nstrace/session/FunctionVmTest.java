@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The function-tracer path for real, on the unlocked 6.1 kernel in kernel-vm (this kernel refuses it). */
 class FunctionVmTest {
-    static final Path KERNEL_VM = Path.of("/work/shared/bin/kernel-vm");
+    static final Path KERNEL_VM = Path.of(System.getenv().getOrDefault("KERNEL_VM",
+            Path.of(System.getProperty("nstrace.repo", ".")).toAbsolutePath().normalize()
+                    .resolveSibling("shared").resolve("bin/kernel-vm").toString()));
 
     @TempDir
     Path tmp;
