@@ -14,7 +14,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +46,8 @@ public final class AttachCommand implements Callable<Integer> {
             description = "With --wait: give up after this long (default: wait until Ctrl-C).")
     Duration timeout;
 
-    @Option(names = "--spool", paramLabel = "DIR", defaultValue = "/var/tmp/nstrace",
-            description = "Where per-CPU pages are spooled while recording (0700; default: ${DEFAULT-VALUE}).")
-    Path spool;
+    @Mixin
+    SpoolMixin spool;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -61,7 +59,7 @@ public final class AttachCommand implements Callable<Integer> {
                 : Selectors.select(discovery.scanNamespaces(), selectors, true);
         List<String> names = new ArrayList<>();
         for (Container c : targets) {
-            String name = recordings.attach(discovery.detailed(c), options, spool);
+            String name = recordings.attach(discovery.detailed(c), options, spool.spool());
             names.add(name);
             spec.commandLine().getOut().printf("attached %s (%d pids); 'start %s' begins tracing%n", name,
                     c.pids().size(), name);

@@ -6,13 +6,13 @@ import io.nstrace.session.Recording;
 import io.nstrace.session.Recordings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,13 +33,8 @@ public final class DumpCommand implements Callable<Integer> {
             description = "The session to dump (default: all).")
     String name;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write the trace here (default: stdout). The format follows the name (.dat, .json, .txt) unless --format is given.")
-    Path file;
-
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "dat (trace-cmd's trace.dat), text, json (JSON Lines) or summary. Default: from -o's name, dat for other names, text on stdout.")
-    OutputFormat format;
+    @Mixin
+    OutputMixin output;
 
     @Option(names = "--follow", description = "Keep printing new events (text or json) until Ctrl-C.")
     boolean follow;
@@ -53,11 +48,10 @@ public final class DumpCommand implements Callable<Integer> {
         if (follow) {
             new FollowPrinter(chosen, followFormat(), out).run();
         } else {
-            OutputFormat used = format != null ? format
-                    : file == null ? OutputFormat.text : OutputFormat.forFileName(file.getFileName().toString(), OutputFormat.dat);
-            long written = OutputMixin.write(Recording.traceData(chosen), file, used, out);
-            if (file != null) {
-                out.printf("wrote %s (%s%s)%n", file, used, written < 0 ? "" : ", " + written + " events");
+            long written = output.write(Recording.traceData(chosen), out, OutputFormat.text);
+            if (output.file() != null) {
+                out.printf("wrote %s (%s%s)%n", output.file(), output.format(OutputFormat.text),
+                        written < 0 ? "" : ", " + written + " events");
             }
         }
         for (int i = 0; i < names.size(); i++) {
@@ -88,10 +82,10 @@ public final class DumpCommand implements Callable<Integer> {
     }
 
     private OutputFormat followFormat() {
-        if (file != null) {
+        if (output.file() != null) {
             throw NstraceException.user("--follow prints to the terminal; drop -o (dump without --follow writes files)");
         }
-        OutputFormat f = format == null ? OutputFormat.text : format;
+        OutputFormat f = output.format(OutputFormat.text);
         if (f != OutputFormat.text && f != OutputFormat.json) {
             throw NstraceException.user("--follow prints text or json, not " + f);
         }

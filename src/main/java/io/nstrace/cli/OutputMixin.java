@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where and how a trace is written ({@code -o}, {@code --format}) and where it is spooled meanwhile. */
+/** Where and how a trace is written: {@code -o} and {@code --format}. */
 public final class OutputMixin {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Write the trace here (default: stdout). The format follows the name (.dat, .json, .txt) unless --format is given.")
@@ -26,18 +26,10 @@ public final class OutputMixin {
             description = "dat (trace-cmd's trace.dat), text, json (JSON Lines) or summary. Default: from -o's name, dat for other names, text on stdout.")
     OutputFormat format;
 
-    @Option(names = "--spool", paramLabel = "DIR", defaultValue = "/var/tmp/nstrace",
-            description = "Where per-CPU pages are spooled while recording (0700; default: ${DEFAULT-VALUE}).")
-    Path spool;
-
     private OutputFormat used;
 
     public Path file() {
         return file;
-    }
-
-    public Path spool() {
-        return spool;
     }
 
     /** The format to write: --format, else from the file name (dat when unknown), else {@code stdoutDefault}. */

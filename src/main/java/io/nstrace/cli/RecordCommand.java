@@ -45,6 +45,9 @@ public final class RecordCommand implements Callable<Integer> {
     @Mixin
     OutputMixin output;
 
+    @Mixin
+    SpoolMixin spool;
+
     @Option(names = {"-d", "--duration"}, paramLabel = "DUR", converter = DurationConverter.class,
             description = "Stop after this long (500ms, 10s, 2m). Default: until Ctrl-C or the containers exit.")
     Duration duration;
@@ -76,7 +79,7 @@ public final class RecordCommand implements Callable<Integer> {
         List<Recording> recordings = new ArrayList<>();
         try {
             for (Container c : targets) {
-                recordings.add(Recording.attach(ctx.sessions(), discovery.detailed(c), options, output.spool(),
+                recordings.add(Recording.attach(ctx.sessions(), discovery.detailed(c), options, spool.spool(),
                         ctx.procFs()));
             }
             recordings.forEach(Recording::start);

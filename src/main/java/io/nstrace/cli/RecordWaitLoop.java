@@ -34,7 +34,7 @@ final class RecordWaitLoop {
     int run() {
         ContainerDiscovery files = new ContainerDiscovery(ctx.procFs(), RuntimeRoots.forProc(ctx.proc()).withoutApis());
         ContainerWaiter waiter = new ContainerWaiter(ctx.sessions(), files, cmd.selectors, options,
-                cmd.output.spool(), ctx.procFs());
+                cmd.spool.spool(), ctx.procFs());
         try {
             try (waiter) {
                 PrintWriter err = cmd.spec.commandLine().getErr();

@@ -51,6 +51,9 @@ public final class RunCommand implements Callable<Integer> {
     OutputMixin output;
 
     @Mixin
+    SpoolMixin spool;
+
+    @Mixin
     SummaryMixin summary;
 
     @Option(names = "--timeout", paramLabel = "DUR", converter = DurationConverter.class,
@@ -108,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
     /** Starts CMD traced; every failure but not-found/not-executable becomes 125 (CMD never ran). */
     private TracedRun start(AppContext ctx) {
         try {
-            return TracedRun.start(command, ctx.sessions(), ctx.discovery(), trace.toOptions(), output.spool(),
+            return TracedRun.start(command, ctx.sessions(), ctx.discovery(), trace.toOptions(), spool.spool(),
                     ctx.procFs());
         } catch (NstraceException e) {
             if (e.exitCode() == ExitCodes.RUN_NOT_FOUND || e.exitCode() == ExitCodes.RUN_NOT_EXECUTABLE) {
