@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * trace-cmd does, so they never cross user space; each spliced chunk is then read back from the page cache to
  * count its events and lost-event flags. Between drains the reader blocks in poll(2), which the kernel answers
  * when the ring buffer is the instance's {@code buffer_percent} full, so a busy CPU costs a wake-up per
- * half-buffer instead of one per millisecond; the poll times out after {@code pollTimeoutMillis} so pages of a
+ * quarter of its buffer instead of one per millisecond; the poll times out after {@code pollTimeoutMillis} so pages of a
  * slow trace still arrive (and are counted) and {@link #finish()} is seen promptly. After {@link #finish()} it
  * splices what is left, reads the last partial page(s) with read(2), bounded by {@code drainLimitPages}, and
  * returns.
@@ -82,12 +82,13 @@ final class CpuReader implements Runnable {
              Splice pipe = new Splice(PIPE_SIZE);
              Arena arena = Arena.ofConfined()) {
             warmUp(pipe);
+            warm.countDown();
             long drained = spliceLoop(in, out, back, pipe);
             readRest(in, arena, drained);
         } catch (IOException | RuntimeException e) {
             failure = e;
         } finally {
-            warm.countDown();
+            warm.countDown(); // also when the warm-up failed: start() must not wait for it
         }
     }
 
@@ -106,7 +107,10 @@ final class CpuReader implements Runnable {
         Path dst = spoolPath.resolveSibling(spoolPath.getFileName() + ".warm-out");
         try {
             ByteBuffer page = ByteBuffer.allocate(pageSize * WARM_UP_PAGES).order(ByteOrder.nativeOrder());
-            page.asIntBuffer().put(syntheticPage(header, pageSize));
+            int[] synthetic = syntheticPage(header, pageSize);
+            for (int p = 0; p < WARM_UP_PAGES; p++) {
+                page.asIntBuffer().put(p * synthetic.length, synthetic);
+            }
             Files.write(src, page.array(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.createFile(dst);
             try (RawFile in = RawFile.open(src.toString(), Libc.O_RDONLY);
