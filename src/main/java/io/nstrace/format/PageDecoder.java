@@ -75,6 +75,48 @@ public final class PageDecoder {
         return events;
     }
 
+    /**
+     * {@link #countEvents(ByteBuffer, int, HeaderPage)} on a page copied into an int array in native order
+     * (every field of the walk is 4-byte aligned), starting at word {@code baseWord}; {@code lost} receives
+     * {@link #lostBefore(ByteBuffer, int, HeaderPage)} at index 0. Array reads stay cheap even in C1-compiled
+     * code, where each ByteBuffer read is a call; this is the recorder's per-event hot path.
+     */
+    public static int countEvents(int[] words, int baseWord, HeaderPage header, long[] lost) {
+        long commit = header.commitSize() == 8 ? wordLong(words, baseWord + header.commitOffset() / 4)
+                : words[baseWord + header.commitOffset() / 4] & 0xffffffffL;
+        int data = baseWord + header.dataOffset() / 4;
+        int end = Math.min(data + (int) ((commit & HeaderPage.COMMIT_MASK) >>> 2), words.length);
+        lost[0] = 0;
+        if ((commit & HeaderPage.MISSING_EVENTS) != 0) {
+            boolean stored = (commit & HeaderPage.MISSING_STORED) != 0 && end + header.commitSize() / 4 <= words.length;
+            lost[0] = !stored ? -1 : header.commitSize() == 8 ? wordLong(words, end) : words[end] & 0xffffffffL;
+        }
+        int events = 0;
+        int pos = data;
+        while (pos < end) {
+            int word = words[pos];
+            int typeLen = word & 0x1f;
+            if (typeLen == 0) {
+                events++;
+                pos += 2 + ((words[pos + 1] - 4 + 3) >>> 2);
+            } else if (typeLen <= 28) {
+                events++;
+                pos += 1 + typeLen;
+            } else if (typeLen == TYPE_PADDING) {
+                pos = (word >>> 5) == 0 ? end : pos + 1 + (words[pos + 1] >>> 2);
+            } else {
+                pos += 2;
+            }
+        }
+        return events;
+    }
+
+    private static long wordLong(int[] words, int at) {
+        long a = words[at] & 0xffffffffL;
+        long b = words[at + 1] & 0xffffffffL;
+        return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? a | b << 32 : b | a << 32;
+    }
+
     /** Decodes the page starting at index {@code base} of {@code page}; {@code visitor} may be null (count only). */
     public static PageInfo decode(ByteBuffer page, int base, HeaderPage header, Visitor visitor) {
         long ts = page.getLong(base + header.timestampOffset());

@@ -11,10 +11,11 @@ import java.lang.invoke.VarHandle;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * A file read with O_NONBLOCK through read(2), for tracefs files NIO would block on forever
- * ({@code trace_pipe_raw}). One instance belongs to one thread: its errno buffer is reused on every call.
+ * ({@code trace_pipe_raw}), with poll(2) to wait for it without a busy loop. One instance belongs to one thread: its errno buffer is reused on every call.
  */
 public final class RawFile implements AutoCloseable {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -23,10 +24,19 @@ public final class RawFile implements AutoCloseable {
             java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle READ = LINKER.downcallHandle(LINKER.defaultLookup().find("read").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle POLL = LINKER.downcallHandle(LINKER.defaultLookup().find("poll").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), Linker.Option.captureCallState("errno"));
+    /** pread(2) straight into a Java array: critical (heap access allowed), only for page-cache reads. */
+    private static final MethodHandle PREAD = LINKER.downcallHandle(LINKER.defaultLookup().find("pread").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG),
+            Linker.Option.captureCallState("errno"), Linker.Option.critical(true));
+    private static final short POLLIN = 1;
 
     private final String path;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment state = arena.allocate(CALL_STATE);
+    /** struct pollfd { int fd; short events; short revents; } */
+    private final MemorySegment pollFd = arena.allocate(8, 4);
     private int fd;
 
     private RawFile(String path, int fd) {
@@ -72,6 +82,61 @@ public final class RawFile implements AutoCloseable {
                 throw new NativeException("read", path, errno);
             }
         }
+    }
+
+    /**
+     * Reads {@code len} bytes at file offset {@code at} into {@code buf}, which may be a heap segment
+     * ({@link MemorySegment#ofArray}): the copy lands in the array with no intermediate buffer. For regular
+     * files only (the call cannot be interrupted).
+     *
+     * @return the byte count read, short only at end of file
+     */
+    public long pread(MemorySegment buf, long len, long at) throws NativeException {
+        long done = 0;
+        while (done < len) {
+            long n;
+            MemorySegment into = done == 0 ? buf : buf.asSlice(done);
+            try {
+                n = (long) PREAD.invokeExact(state, fd, into, len - done, at + done);
+            } catch (Throwable t) {
+                throw new IllegalStateException("pread " + path, t);
+            }
+            if (n == 0) {
+                return done;
+            }
+            if (n > 0) {
+                done += n;
+            } else if ((int) ERRNO.get(state, 0L) != Errno.EINTR) {
+                throw new NativeException("pread", path, (int) ERRNO.get(state, 0L));
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Waits with poll(2) until the file is readable or {@code timeoutMillis} pass. For {@code trace_pipe_raw}
+     * "readable" means the CPU's ring buffer is {@code buffer_percent} full (any data when that is 0).
+     *
+     * @return true when readable, false on time-out or a signal
+     */
+    public boolean awaitReadable(int timeoutMillis) throws NativeException {
+        pollFd.set(JAVA_INT, 0, fd);
+        pollFd.set(JAVA_SHORT, 4, POLLIN);
+        pollFd.set(JAVA_SHORT, 6, (short) 0);
+        int n;
+        try {
+            n = (int) POLL.invokeExact(state, pollFd, 1L, timeoutMillis);
+        } catch (Throwable t) {
+            throw new IllegalStateException("poll " + path, t);
+        }
+        if (n < 0) {
+            int errno = (int) ERRNO.get(state, 0L);
+            if (errno == Errno.EINTR) {
+                return false;
+            }
+            throw new NativeException("poll", path, errno);
+        }
+        return n > 0;
     }
 
     @Override

@@ -77,6 +77,10 @@ class RecorderKernelTest {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool)));
             assertEquals("rw-------", PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(c.cpus().getFirst().file())));
+            try (var files = Files.list(spool)) { // the readers' warm-up scratch files are gone
+                assertEquals(List.of(), files.map(f -> f.getFileName().toString())
+                        .filter(n -> !n.matches(Pattern.quote(inst.name()) + "\\.cpu\\d+")).toList());
+            }
             Path dat = tmp.resolve("trace.dat");
             try (OutputStream out = Files.newOutputStream(dat)) {
                 TraceDatWriter.write(Capture.toTraceData(List.of(c), map), out);

@@ -102,6 +102,27 @@ class PageDecoderTest {
     }
 
     @Test
+    void wordCountsAgreeWithTheByteBufferCounts() {
+        int[] payload = new int[40];
+        ByteBuffer page = new PageBuilder(0).event(1, 7, 1).timeExtend(1L << 30).longEvent(3, 9, 77, payload)
+                .discarded(20).absolute(99).event(1, 7, 2).endPadding().event(1, 7, 3)
+                .build(HeaderPage.MISSING_EVENTS | HeaderPage.MISSING_STORED, 17L);
+        ByteBuffer flagged = new PageBuilder(0).event(1, 7, 1).event(1, 7, 2).build(HeaderPage.MISSING_EVENTS, null);
+        ByteBuffer clean = new PageBuilder(0).event(1, 7, 1).build();
+        int[] words = new int[3 * page.capacity() / 4]; // three pages back to back, as in a spliced chunk
+        page.duplicate().order(page.order()).asIntBuffer().get(words, 0, page.capacity() / 4);
+        flagged.duplicate().order(flagged.order()).asIntBuffer().get(words, page.capacity() / 4, page.capacity() / 4);
+        clean.duplicate().order(clean.order()).asIntBuffer().get(words, page.capacity() / 2, page.capacity() / 4);
+        long[] lost = new long[1];
+        assertEquals(PageDecoder.countEvents(page, 0, HP), PageDecoder.countEvents(words, 0, HP, lost));
+        assertEquals(17, lost[0]);
+        assertEquals(2, PageDecoder.countEvents(words, page.capacity() / 4, HP, lost));
+        assertEquals(-1, lost[0]);
+        assertEquals(1, PageDecoder.countEvents(words, page.capacity() / 2, HP, lost));
+        assertEquals(0, lost[0]);
+    }
+
+    @Test
     void headerPageGivesTheCommitWidth() {
         HeaderPage hp32 = HeaderPage.parse("""
                 \tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;
