@@ -19,7 +19,7 @@ public final class Main {
             if (!orphans.isEmpty()) {
                 err.println(orphans);
             }
-            rc = Cli.create(context, out, err).execute(args);
+            rc = Cli.forArgs(context, out, err, args).execute(args);
         }
         out.flush();
         err.flush();

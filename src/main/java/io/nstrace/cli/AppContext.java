@@ -5,6 +5,7 @@ import io.nstrace.session.Recordings;
 import io.nstrace.session.SessionManager;
 import io.nstrace.session.StateDir;
 import io.nstrace.discovery.ContainerDiscovery;
+import io.nstrace.discovery.Snapshot;
 import io.nstrace.tracefs.TraceFs;
 
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import java.util.function.Supplier;
  */
 public final class AppContext implements AutoCloseable {
     private Path proc;
+    private java.util.concurrent.FutureTask<Snapshot> prefetched;
+    private Path prefetchedFor;
     private Optional<Path> tracefsOverride;
     private TraceFs traceFs;
     private boolean verbose;
@@ -245,6 +248,39 @@ public final class AppContext implements AutoCloseable {
     /** Container discovery over the procfs root, with the runtime state that goes with it. */
     public ContainerDiscovery discovery() {
         return ContainerDiscovery.forProc(proc);
+    }
+
+    /**
+     * Starts a namespace scan of the current procfs root on a helper thread, so it overlaps the building of the
+     * command model (most of a one-shot command's start-up on a cold JVM); {@link #namespaces()} takes it.
+     */
+    public synchronized void prefetchNamespaces() {
+        Path root = proc;
+        prefetched = new java.util.concurrent.FutureTask<>(() -> ContainerDiscovery.forProc(root).scanNamespaces());
+        prefetchedFor = root;
+        Thread.ofPlatform().daemon().name("nstrace-prefetch").start(prefetched);
+    }
+
+    /** A namespace scan ({@link ContainerDiscovery#scanNamespaces()}): the prefetched one once, if it is of this root. */
+    public Snapshot namespaces() {
+        java.util.concurrent.FutureTask<Snapshot> f;
+        synchronized (this) {
+            f = proc.equals(prefetchedFor) ? prefetched : null;
+            prefetched = null;
+            prefetchedFor = null;
+        }
+        if (f != null) {
+            try {
+                return f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return discovery().scanNamespaces();
     }
 
     @Override

@@ -1,25 +1,82 @@
 package io.nstrace.cli;
 
 import picocli.CommandLine;
+import picocli.CommandLine.HelpCommand;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
 
 /** Builds the one picocli command model that both the command line and the shell execute. */
 public final class Cli {
+    /** Every subcommand, in the order help lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(HelpCommand.class, ShellCommand.class,
+            CompletionCommand.class, PsCommand.class, RecordCommand.class, RunCommand.class, ReportCommand.class,
+            EventsCommand.class, AttachCommand.class, StartCommand.class, StopCommand.class, DumpCommand.class,
+            StatusCommand.class, DetachCommand.class, ResetCommand.class, DiscoveryBenchCommand.class,
+            CaptureRawCommand.class);
+    /** Global options that take a value: the word after them is not the subcommand. */
+    private static final Set<String> VALUED_GLOBALS = Set.of("--proc", "--tracefs");
+
     private Cli() {
     }
 
+    /** The whole model: for the shell, completion, man pages and help. */
     public static CommandLine create(AppContext context, PrintWriter out, PrintWriter err) {
+        return create(context, out, err, SUBCOMMANDS);
+    }
+
+    /**
+     * The model for one command line: when {@code args} name a subcommand, only that one is built. picocli
+     * reads every command's annotations when it builds a model (about 100 ms for all of nstrace's on a cold
+     * JVM), which a one-shot {@code nstrace ps} should not pay; anything else (no command, a typo, --help) gets
+     * the whole model, so help and suggestions are unchanged.
+     */
+    public static CommandLine forArgs(AppContext context, PrintWriter out, PrintWriter err, String[] args) {
+        String name = subcommandName(args);
+        if ("ps".equals(name) && java.util.Arrays.stream(args).noneMatch(a -> a.startsWith("--proc"))) {
+            context.prefetchNamespaces(); // the scan overlaps building the model
+        }
+        for (Class<?> c : SUBCOMMANDS) {
+            CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
+            if (a != null && a.name().equals(name)) {
+                return create(context, out, err, List.of(c));
+            }
+        }
+        return create(context, out, err);
+    }
+
+    /** The first word of {@code args} that is neither a global option nor its value, or null. */
+    static String subcommandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (VALUED_GLOBALS.contains(a)) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private static CommandLine create(AppContext context, PrintWriter out, PrintWriter err, List<Class<?>> subs) {
         ErrorHandler errors = new ErrorHandler(context);
-        CommandLine cmd = new CommandLine(NstraceCommand.class, new ContextFactory(context));
+        ContextFactory factory = new ContextFactory(context);
+        CommandLine cmd = new CommandLine(NstraceCommand.class, factory);
+        for (Class<?> c : subs) {
+            cmd.addSubcommand(new CommandLine(c, factory));
+        }
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler(errors);
         cmd.setParameterExceptionHandler(errors);
         cmd.setExitCodeExceptionMapper(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
-        // run's CMD keeps its own options even without "--": everything after the first word is CMD's
-        cmd.getSubcommands().get("run").setStopAtPositional(true);
+        CommandLine run = cmd.getSubcommands().get("run");
+        if (run != null) {
+            // run's CMD keeps its own options even without "--": everything after the first word is CMD's
+            run.setStopAtPositional(true);
+        }
         return cmd;
     }
 }

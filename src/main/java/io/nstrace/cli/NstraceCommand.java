@@ -2,7 +2,6 @@ package io.nstrace.cli;
 
 import io.nstrace.shell.TraceShell;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -12,7 +11,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** The top-level {@code nstrace} command: global options and the list of subcommands. */
+/** The top-level {@code nstrace} command and its global options; {@link Cli} adds the subcommands. */
 @Command(name = "nstrace",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
@@ -21,26 +20,7 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success", "1:user error: unknown or ambiguous container, bad event or filter",
                 "2:usage error", "3:environment: not root, no tracefs, the kernel lacks or refuses a feature",
-                "4:internal error (a bug: run with --verbose and report it)"},
-        subcommands = {
-                HelpCommand.class,
-                ShellCommand.class,
-                CompletionCommand.class,
-                ResetCommand.class,
-                PsCommand.class,
-                DiscoveryBenchCommand.class,
-                RecordCommand.class,
-                RunCommand.class,
-                ReportCommand.class,
-                CaptureRawCommand.class,
-                AttachCommand.class,
-                StartCommand.class,
-                StopCommand.class,
-                DumpCommand.class,
-                StatusCommand.class,
-                DetachCommand.class,
-                EventsCommand.class,
-        })
+                "4:internal error (a bug: run with --verbose and report it)"})
 public final class NstraceCommand implements Callable<Integer> {
     private final AppContext context;
 

@@ -46,7 +46,7 @@ public final class PsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ContainerDiscovery discovery = parent.context().discovery();
-        Snapshot snapshot = discovery.scanNamespaces();
+        Snapshot snapshot = parent.context().namespaces();
         PrintWriter out = spec.commandLine().getOut();
         if (selector != null) {
             Container c = discovery.detailed(Selectors.selectOne(snapshot, selector));
