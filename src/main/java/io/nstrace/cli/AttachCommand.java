@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -32,9 +31,8 @@ public final class AttachCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "SELECTOR", arity = "1..*", completionCandidates = ContainerCandidates.class,
-            description = "Containers: name, id prefix, pid:PID, ns:INODE, k8s-ns/pod[/container], or a glob (web-*).")
-    List<String> selectors;
+    @Mixin
+    ContainersMixin containers;
 
     @Mixin
     TraceOptionsMixin trace;
@@ -56,7 +54,7 @@ public final class AttachCommand implements Callable<Integer> {
         SessionOptions options = trace.toOptions();
         ContainerDiscovery discovery = ctx.discovery();
         List<Container> targets = waitFor ? awaitEach(ctx, discovery)
-                : Selectors.select(discovery.scanNamespaces(), selectors, true);
+                : Selectors.select(discovery.scanNamespaces(), containers.selectors(), true);
         List<String> names = new ArrayList<>();
         for (Container c : targets) {
             String name = recordings.attach(discovery.detailed(c), options, spool.spool());
@@ -72,7 +70,7 @@ public final class AttachCommand implements Callable<Integer> {
     private List<Container> awaitEach(AppContext ctx, ContainerDiscovery discovery) throws InterruptedException {
         Duration limit = timeout == null ? Duration.ofDays(3650) : timeout;
         List<Container> out = new ArrayList<>();
-        for (String selector : selectors) {
+        for (String selector : containers.selectors()) {
             List<List<Container>> seen = new ArrayList<>(List.of(List.of()));
             ctx.sessions().awaitContainer(() -> {
                 seen.set(0, matches(discovery, selector));

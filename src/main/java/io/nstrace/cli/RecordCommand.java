@@ -13,7 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -35,9 +34,8 @@ public final class RecordCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "SELECTOR", arity = "1..*", completionCandidates = ContainerCandidates.class,
-            description = "Containers: name, id prefix, pid:PID, ns:INODE, k8s-ns/pod[/container], or a glob (web-*).")
-    List<String> selectors;
+    @Mixin
+    ContainersMixin containers;
 
     @Mixin
     TraceOptionsMixin trace;
@@ -75,7 +73,7 @@ public final class RecordCommand implements Callable<Integer> {
             return new RecordWaitLoop(this, ctx, options).run();
         }
         ContainerDiscovery discovery = ctx.discovery();
-        List<Container> targets = Selectors.select(discovery.scanNamespaces(), selectors, true);
+        List<Container> targets = Selectors.select(discovery.scanNamespaces(), containers.selectors(), true);
         List<Recording> recordings = new ArrayList<>();
         try {
             for (Container c : targets) {

@@ -33,12 +33,12 @@ final class RecordWaitLoop {
 
     int run() {
         ContainerDiscovery files = new ContainerDiscovery(ctx.procFs(), RuntimeRoots.forProc(ctx.proc()).withoutApis());
-        ContainerWaiter waiter = new ContainerWaiter(ctx.sessions(), files, cmd.selectors, options,
+        ContainerWaiter waiter = new ContainerWaiter(ctx.sessions(), files, cmd.containers.selectors(), options,
                 cmd.spool.spool(), ctx.procFs());
         try {
             try (waiter) {
                 PrintWriter err = cmd.spec.commandLine().getErr();
-                err.println("nstrace record: waiting for " + String.join(" ", cmd.selectors));
+                err.println("nstrace record: waiting for " + String.join(" ", cmd.containers.selectors()));
                 err.flush();
                 loop(waiter);
             }
@@ -46,7 +46,7 @@ final class RecordWaitLoop {
             PrintWriter err = cmd.spec.commandLine().getErr();
             waiter.missed().forEach(m -> err.println("nstrace record: missed " + m));
             if (recordings.isEmpty()) {
-                throw NstraceException.user("no container matching " + String.join(" ", cmd.selectors)
+                throw NstraceException.user("no container matching " + String.join(" ", cmd.containers.selectors())
                         + " appeared");
             }
             cmd.writeAll(recordings);

@@ -2,7 +2,6 @@ package io.nstrace.format;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,7 +12,7 @@ import java.util.Map;
  * events give {@code ip}, {@code parent_ip} and {@code func} as kernel symbol names (hex when unknown) and the raw
  * address as a hex string in {@code ip_addr}, {@code parent_ip_addr}, {@code func_addr}.
  */
-public final class JsonWriter {
+public final class JsonWriter implements EventWriter {
     /** Kernel text addresses in the ftrace events: written as symbol names, the raw address beside as NAME_addr. */
     private static final java.util.Set<String> ADDRESS_FIELDS = java.util.Set.of("ip", "parent_ip", "func");
 
@@ -25,16 +24,12 @@ public final class JsonWriter {
         this.context = context;
     }
 
-    public long writeAll(Iterator<TraceEvent> events) throws IOException {
-        long n = 0;
-        while (events.hasNext()) {
-            write(events.next());
-            n++;
-        }
+    @Override
+    public void flush() throws IOException {
         out.flush();
-        return n;
     }
 
+    @Override
     public void write(TraceEvent e) throws IOException {
         out.write(Json.write(object(e)));
         out.write('\n');

@@ -2,14 +2,13 @@ package io.nstrace.format;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.util.Iterator;
 import java.util.Optional;
 
 /**
  * One line per event in trace-cmd report's layout ({@code comm-pid [cpu] secs.usecs: event: fields}), followed by
  * {@code (container:pid)} for tasks in a container; dropped events as {@code CPU:N [M EVENTS DROPPED]}.
  */
-public final class TextWriter {
+public final class TextWriter implements EventWriter {
     private final Writer out;
     private final EventContext context;
 
@@ -22,16 +21,12 @@ public final class TextWriter {
         out.write("cpus=" + cpus + "\n");
     }
 
-    public long writeAll(Iterator<TraceEvent> events) throws IOException {
-        long n = 0;
-        while (events.hasNext()) {
-            write(events.next());
-            n++;
-        }
+    @Override
+    public void flush() throws IOException {
         out.flush();
-        return n;
     }
 
+    @Override
     public void write(TraceEvent e) throws IOException {
         out.write(line(e));
         out.write('\n');
