@@ -53,7 +53,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println(cmd.getColorScheme().errorText(prefix(cmd) + ex.getMessage().strip()));
+        err.println(cmd.getColorScheme().errorText(prefix(cmd) + lowerFirst(ex.getMessage().strip())));
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information");
         err.flush();
@@ -83,5 +83,14 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
             }
         }
         return false;
+    }
+
+    /** picocli's messages start with a capital ("Unknown option", "Invalid value"); ours are lower-case. */
+    static String lowerFirst(String message) {
+        if (message.length() > 1 && Character.isUpperCase(message.charAt(0))
+                && !Character.isUpperCase(message.charAt(1))) {
+            return Character.toLowerCase(message.charAt(0)) + message.substring(1);
+        }
+        return message;
     }
 }

@@ -113,6 +113,6 @@ class PsCommandTest {
     void badOptionIsUsageError() {
         CliRun r = ps("--bogus");
         assertEquals(ExitCodes.USAGE, r.exitCode());
-        assertTrue(r.err().startsWith("nstrace ps: Unknown option: '--bogus'"), r.err());
+        assertTrue(r.err().startsWith("nstrace ps: unknown option: '--bogus'"), r.err());
     }
 }

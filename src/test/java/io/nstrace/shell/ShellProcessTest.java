@@ -44,7 +44,7 @@ class ShellProcessTest {
         assertFalse(r.out().contains(TraceShell.PROMPT), r.out());
         assertTrue(r.out().startsWith("Usage: nstrace completion"), r.out());
         assertTrue(r.out().contains("complete -F _complete_nstrace"), "the command after the error ran");
-        assertTrue(r.err().startsWith("nstrace: Unmatched argument at index 0: 'frobnicate'"), r.err());
+        assertTrue(r.err().startsWith("nstrace: unmatched argument at index 0: 'frobnicate'"), r.err());
         assertFalse(r.out().contains("Unmatched"), "errors stay off stdout");
         assertEquals(ExitCodes.USAGE, r.exitCode(), "the last failure's status");
     }
