@@ -3,12 +3,10 @@ package io.nstrace.cli;
 import io.nstrace.session.Recordings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code start [NAME...|--all]}: tracing on; with no name and one session, that one. */
@@ -21,17 +19,13 @@ public final class StartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "NAME", arity = "0..*", completionCandidates = SessionCandidates.class,
-            description = "Sessions to start (as 'status' names them).")
-    List<String> names;
-
-    @Option(names = "--all", description = "Every session.")
-    boolean all;
+    @Mixin
+    SessionNamesMixin sessions;
 
     @Override
     public Integer call() {
         Recordings recordings = Sessions.of(parent.context(), "start");
-        for (String name : recordings.resolve(names, all)) {
+        for (String name : sessions.resolve(recordings)) {
             recordings.start(name);
             spec.commandLine().getOut().println("started " + name);
         }
