@@ -23,6 +23,11 @@ public record ContainerMap(List<ContainerInfo> containers, Map<Integer, TaskInfo
         public int containerPid() {
             return nspid.isEmpty() ? tid : nspid.getLast();
         }
+
+        /** The in-container PID when the map holds the task's NSpid chain; null when it does not. */
+        public Integer knownContainerPid() {
+            return nspid.isEmpty() ? null : nspid.getLast();
+        }
     }
 
     public ContainerMap {

@@ -5,13 +5,14 @@ import java.util.Optional;
 
 /**
  * Resolves what the raw event does not carry: the comm of a host PID (saved_cmdlines first, as trace-cmd does,
- * then the container map) and the container and in-container PID (from the container map, else the container
- * whose buffer the event came from), and kernel function names from the trace's kallsyms.
+ * then the container map), whose each event is ({@link Attribution}), and kernel function names from the trace's
+ * kallsyms.
  */
 public final class EventContext {
     private final Map<Integer, String> comms;
     private final ContainerMap containers;
     private final byte[] kallsyms;
+    private final Attribution attribution;
     private Kallsyms symbols;
 
     public EventContext(Map<Integer, String> comms, ContainerMap containers) {
@@ -22,6 +23,7 @@ public final class EventContext {
         this.comms = comms;
         this.containers = containers;
         this.kallsyms = kallsyms;
+        this.attribution = new Attribution(containers);
     }
 
     public static EventContext of(TraceData data) {
@@ -47,30 +49,21 @@ public final class EventContext {
         return containers.task(pid).map(ContainerMap.TaskInfo::comm).filter(s -> !s.isEmpty()).orElse("<...>");
     }
 
-    /** The container name of the event's task, or empty for a host task. */
-    public Optional<String> container(TraceEvent e) {
-        Optional<ContainerMap.TaskInfo> t = containers.task(e.pid());
-        if (t.isPresent() && !t.get().container().isEmpty()) {
-            return Optional.of(t.get().container());
-        }
-        if (t.isPresent() || e.pid() > 0) {
-            return containers.containerOfBuffer(e.buffer()).map(ContainerMap.ContainerInfo::name);
-        }
-        return Optional.empty();
+    /**
+     * Whose {@code e} is (see {@link Attribution}): its task's container and in-container PID, and the buffer's
+     * container where that differs. Call in trace order; calling twice for the same event is free.
+     */
+    public Attribution.Owner attribute(TraceEvent e) {
+        return attribution.observe(e);
     }
 
-    /** The container the container map puts task {@code tid} in (no buffer fallback), if any. */
-    public Optional<String> taskContainer(int tid) {
-        return containers.task(tid).map(ContainerMap.TaskInfo::container).filter(c -> !c.isEmpty());
+    /** The attribution state: the container and in-container PID of a host TID as far as the trace told so far. */
+    public Attribution attribution() {
+        return attribution;
     }
 
     /** The container traced in {@code buffer} (the top buffer is ""), when the container map names one. */
     public Optional<String> containerOfBuffer(String buffer) {
         return containers.containerOfBuffer(buffer).map(ContainerMap.ContainerInfo::name);
-    }
-
-    /** The PID inside the task's innermost PID namespace, when known. */
-    public Optional<Integer> containerPid(TraceEvent e) {
-        return containers.task(e.pid()).map(ContainerMap.TaskInfo::containerPid);
     }
 }

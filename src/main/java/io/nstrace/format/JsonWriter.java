@@ -7,7 +7,9 @@ import java.util.Map;
 
 /**
  * JSON Lines, one object per event: {@code ts} (ns), {@code cpu}, {@code event} ("system:name"), {@code pid}
- * (host), {@code comm}, {@code container}, {@code containerPid}, {@code fields} (the non-common fields). Dropped
+ * (host), {@code comm}, {@code container} (of the event's task, null for the host's; see {@link Attribution}),
+ * {@code containerPid} (null when unknown), {@code buffer} (the container whose buffer recorded it, only when that
+ * is not {@code container}), {@code fields} (the non-common fields). Dropped
  * events become {@code {"ts":..,"cpu":..,"lost":N}} (N -1 when the kernel did not count them). Function-tracer
  * events give {@code ip}, {@code parent_ip} and {@code func} as kernel symbol names (hex when unknown) and the raw
  * address as a hex string in {@code ip_addr}, {@code parent_ip_addr}, {@code func_addr}.
@@ -46,8 +48,12 @@ public final class JsonWriter implements EventWriter {
         o.put("event", e.eventName());
         o.put("pid", e.pid());
         o.put("comm", context.comm(e.pid()));
-        o.put("container", context.container(e).orElse(null));
-        o.put("containerPid", context.containerPid(e).orElse(null));
+        Attribution.Owner owner = context.attribute(e);
+        o.put("container", owner.container());
+        o.put("containerPid", owner.containerPid());
+        if (owner.buffer() != null) {
+            o.put("buffer", owner.buffer());
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         boolean ftrace = e.format() != null && e.format().system().equals("ftrace");
         e.fields().forEach((k, v) -> {

@@ -52,7 +52,9 @@ public final class SummaryWriter {
     }
 
     private static void container(StringBuilder md, TraceSummary.ContainerStats c) {
-        md.append(String.format("#### %s: %,d events in %.3f s%s%n%n", cell(c.name()), c.events(), c.seconds(),
+        md.append(String.format("#### %s: %,d events in %.3f s%s%s%n%n", cell(c.name()), c.events(), c.seconds(),
+                c.name().equals(TraceSummary.HOST) ? ""
+                        : String.format(", %,d without an in-container PID", c.withoutContainerPid()),
                 c.lost() > 0 || c.lostUnknown() > 0 ? " (**" + lostText(c.lost(), c.lostUnknown()) + "**)" : ""));
         md.append("| event | count |\n|---|---:|\n");
         new TreeMap<>(c.eventsByType()).forEach((k, v) -> md.append("| ").append(cell(k)).append(" | ")
@@ -80,6 +82,7 @@ public final class SummaryWriter {
         }
         root.put("trace", trace);
         root.put("events", s.events());
+        root.put("events_without_container_pid", s.withoutContainerPid());
         root.put("lost", s.lost());
         root.put("lost_uncounted_pages", s.lostUnknown());
         root.put("lost_events_flag", s.lost() > 0 || s.lostUnknown() > 0);
@@ -98,6 +101,7 @@ public final class SummaryWriter {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", c.name());
         m.put("events", c.events());
+        m.put("events_without_container_pid", c.withoutContainerPid());
         m.put("lost", c.lost());
         m.put("lost_uncounted_pages", c.lostUnknown());
         m.put("lost_events_flag", c.lost() > 0 || c.lostUnknown() > 0);

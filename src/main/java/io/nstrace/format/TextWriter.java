@@ -2,11 +2,10 @@ package io.nstrace.format;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.util.Optional;
 
 /**
  * One line per event in trace-cmd report's layout ({@code comm-pid [cpu] secs.usecs: event: fields}), followed by
- * {@code (container:pid)} for tasks in a container; dropped events as {@code CPU:N [M EVENTS DROPPED]}.
+ * {@code (container:pid)} when the event's task is a container's ({@code ?}: in-container PID unknown); dropped events as {@code CPU:N [M EVENTS DROPPED]}.
  */
 public final class TextWriter implements EventWriter {
     private final Writer out;
@@ -45,10 +44,10 @@ public final class TextWriter implements EventWriter {
         String fields = e.format() == null ? "" : PrintFmt.render(e.format(), e.fields(), context.symbols());
         StringBuilder sb = new StringBuilder(String.format("%16s-%-5d [%03d] %5d.%06d: %-21s %s",
                 context.comm(e.pid()), e.pid(), e.cpu(), secs, usecs, name + ":", fields));
-        Optional<String> c = context.container(e);
-        if (c.isPresent()) {
-            sb.append("  (").append(c.get()).append(':')
-                    .append(context.containerPid(e).map(String::valueOf).orElse("?")).append(')');
+        Attribution.Owner o = context.attribute(e);
+        if (o.inContainer()) {
+            sb.append("  (").append(o.container()).append(':')
+                    .append(o.containerPid() == null ? "?" : o.containerPid()).append(')');
         }
         return sb.toString();
     }

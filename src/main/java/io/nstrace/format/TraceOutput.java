@@ -31,7 +31,7 @@ public final class TraceOutput {
         long n;
         try (EventReader reader = new EventReader(data)) {
             Iterator<TraceEvent> events = filter(reader, container == null ? e -> true
-                    : e -> e.isLostMarker() || ctx.container(e).filter(container::equals).isPresent());
+                    : e -> e.isLostMarker() || container.equals(ctx.attribute(e).container()));
             n = switch (format) {
                 case text -> {
                     TextWriter t = new TextWriter(w, ctx);

@@ -11,22 +11,24 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Per container (or "host"): events per type, the busiest processes, the most frequent syscalls, and the lost
- * events and time span, all counted from the trace's own events. An event belongs to the container of its task:
- * one the container map names, or one forked (sched_process_fork) by such a task during the trace. Anything else
+ * Per container (or "host"): events per type, the busiest processes, the most frequent syscalls, the events
+ * without an in-container PID, and the lost events and time span, all counted from the trace's own events. An
+ * event belongs to the container of its task ({@link Attribution}, the rule every output shares); anything else
  * is "host": e.g. the outside side of a sched_switch or sched_wakeup, which the kernel records when either task
  * is traced. Lost counts come from the pages' missed-events flags and go to the container of the buffer they
  * were found in; -1 markers (count not stored) are counted separately.
  */
 public final class TraceSummary {
+    /** The group of events whose task is in no traced container. */
+    public static final String HOST = "host";
     private static final String RAW_ENTER = "raw_syscalls:sys_enter";
     private static final String ENTER_PREFIX = "syscalls:sys_enter_";
 
     private final EventContext context;
     private final SyscallNames syscalls;
     private final Map<String, Group> groups = new TreeMap<>();
-    private final Map<Integer, String> forked = new java.util.HashMap<>();
     private long events;
+    private long withoutPid;
     private long lost;
     private long lostUnknown;
     private long first = -1;
@@ -42,9 +44,11 @@ public final class TraceSummary {
 
     /**
      * One container's figures. {@code seconds} is the span from its first to its last event; {@code topSyscalls}
-     * is empty when no syscall entry events were recorded.
+     * is empty when no syscall entry events were recorded; {@code withoutContainerPid} counts its events whose
+     * in-container PID is unknown (always 0 for "host").
      */
-    public record ContainerStats(String name, long events, long lost, long lostUnknown, double seconds,
+    public record ContainerStats(String name, long events, long withoutContainerPid, long lost, long lostUnknown,
+                                 double seconds,
                                  Map<String, Long> eventsByType, List<ProcessCount> topProcesses,
                                  List<Count> topSyscalls) {
     }
@@ -54,6 +58,7 @@ public final class TraceSummary {
         final Map<Integer, Long> byPid = new LinkedHashMap<>();
         final Map<String, Long> bySyscall = new LinkedHashMap<>();
         long events;
+        long withoutPid;
         long lost;
         long lostUnknown;
         long first = -1;
@@ -87,7 +92,7 @@ public final class TraceSummary {
 
     public void add(TraceEvent e) {
         if (e.isLostMarker()) {
-            Group g = group(context.containerOfBuffer(e.buffer()).orElse("host"));
+            Group g = group(context.containerOfBuffer(e.buffer()).orElse(HOST));
             if (e.lost() > 0) {
                 lost += e.lost();
                 g.lost += e.lost();
@@ -102,15 +107,13 @@ public final class TraceSummary {
             first = e.timestamp();
         }
         last = e.timestamp();
-        String owner = owner(e.pid());
-        if (e.eventName().equals("sched:sched_process_fork") && !owner.equals("host")) {
-            Object child = e.fields().get("child_pid");
-            if (child != null) {
-                forked.put((int) EventDecoder.asLong(child), owner);
-            }
-        }
-        Group g = group(owner);
+        Attribution.Owner owner = context.attribute(e);
+        Group g = group(owner.inContainer() ? owner.container() : HOST);
         g.events++;
+        if (owner.inContainer() && owner.containerPid() == null) {
+            g.withoutPid++;
+            withoutPid++;
+        }
         if (g.first < 0) {
             g.first = e.timestamp();
         }
@@ -122,12 +125,6 @@ public final class TraceSummary {
         if (syscall != null) {
             g.bySyscall.merge(syscall, 1L, Long::sum);
         }
-    }
-
-    /** The container of task {@code pid}: by the container map, else by a fork seen in this trace, else "host". */
-    private String owner(int pid) {
-        String viaFork = forked.get(pid);
-        return viaFork != null ? viaFork : context.taskContainer(pid).orElse("host");
     }
 
     private Group group(String name) {
@@ -144,6 +141,16 @@ public final class TraceSummary {
 
     public long events() {
         return events;
+    }
+
+    /** Events of container tasks whose in-container PID is unknown. */
+    public long withoutContainerPid() {
+        return withoutPid;
+    }
+
+    /** One container's figures, or empty when it has no events (nor lost ones). */
+    public java.util.Optional<ContainerStats> container(String name) {
+        return containers(0).stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     public long lost() {
@@ -170,13 +177,14 @@ public final class TraceSummary {
             List<Count> calls = g.bySyscall.entrySet().stream().sorted(byCount()).limit(top)
                     .map(c -> new Count(c.getKey(), c.getValue())).toList();
             double secs = g.first < 0 ? 0 : (g.last - g.first) / 1e9;
-            return new ContainerStats(ge.getKey(), g.events, g.lost, g.lostUnknown, secs, Map.copyOf(g.byType),
+            return new ContainerStats(ge.getKey(), g.events, g.withoutPid, g.lost, g.lostUnknown, secs,
+                    Map.copyOf(g.byType),
                     procs, calls);
         }).toList();
     }
 
     private Integer containerPid(int pid) {
-        return context.containerPid(new TraceEvent("", 0, 0, null, 0, pid, Map.of(), 0)).orElse(null);
+        return context.attribution().containerPid(pid);
     }
 
     private static <K> Comparator<Map.Entry<K, Long>> byCount() {
@@ -190,7 +198,8 @@ public final class TraceSummary {
             if (c.events() == 0) {
                 continue;
             }
-            out.write(String.format("%ncontainer %s: %d events%n", c.name(), c.events()));
+            out.write(String.format("%ncontainer %s: %d events%s%n", c.name(), c.events(),
+                    c.name().equals(HOST) ? "" : ", " + c.withoutContainerPid() + " without in-container pid"));
             for (Map.Entry<String, Long> t : new TreeMap<>(c.eventsByType()).entrySet()) {
                 out.write(String.format("  %-40s %d%n", t.getKey(), t.getValue()));
             }

@@ -115,7 +115,7 @@ class SummaryWriterTest {
         String md = w.toString();
         assertTrue(md.startsWith("### nstrace run: `sh -c exit 3` exited, status 3\n"), md);
         assertTrue(md.contains("> **Warning: events were lost** (7 lost)"), md);
-        assertTrue(md.contains("#### run-sh: 5 events in 0.300 s (**7 lost**)"), md);
+        assertTrue(md.contains("#### run-sh: 5 events in 0.300 s, 2 without an in-container PID (**7 lost**)"), md);
         assertTrue(md.contains("#### host: 1 events in 0.000 s\n"), md);
         assertTrue(md.contains("| 101 |  | a\\|b | 2 |"), md);
         assertTrue(md.contains("| openat | 3 |"), md);
