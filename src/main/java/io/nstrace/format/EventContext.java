@@ -20,14 +20,27 @@ public final class EventContext {
     }
 
     public EventContext(Map<Integer, String> comms, ContainerMap containers, byte[] kallsyms) {
+        this(comms, containers, kallsyms, new Attribution(containers));
+    }
+
+    private EventContext(Map<Integer, String> comms, ContainerMap containers, byte[] kallsyms,
+                         Attribution attribution) {
         this.comms = comms;
         this.containers = containers;
         this.kallsyms = kallsyms;
-        this.attribution = new Attribution(containers);
+        this.attribution = attribution;
     }
 
+    /** The context for reading {@code data} from its first event: one pass first learns every clone return. */
     public static EventContext of(TraceData data) {
-        return new EventContext(data.comms(), data.options().containers(), data.kallsyms());
+        ContainerMap map = data.options().containers();
+        Attribution a;
+        try (EventReader first = new EventReader(data)) {
+            a = Attribution.twoPass(map, first);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new EventContext(data.comms(), map, data.kallsyms(), a);
     }
 
     /** The trace's kernel symbols, parsed on first use (only function-tracer events need them). */

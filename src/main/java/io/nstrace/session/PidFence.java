@@ -59,8 +59,9 @@ final class PidFence {
     /** Appends the TIDs not written yet that are in the namespace; returns those added, with their details. */
     synchronized List<ProcessInfo> add(Collection<Integer> tids) {
         List<Integer> fresh = new ArrayList<>();
+        java.util.Set<Integer> inKernel = kernelList();
         for (int t : tids) {
-            if (!written.contains(t)) {
+            if (!written.contains(t) && !inKernel.contains(t)) {
                 fresh.add(t);
             }
         }
@@ -79,6 +80,26 @@ final class PidFence {
         List<Integer> left = fenceOffLeavers(ok);
         infos.removeIf(p -> left.contains(p.tids().getFirst()));
         return infos;
+    }
+
+    /**
+     * The TIDs the kernel's list holds now: those written and those event-fork added (children of listed tasks).
+     * Appending one of those again would cost an RCU grace period for nothing.
+     */
+    private java.util.Set<Integer> kernelList() {
+        java.util.Set<Integer> s = new java.util.HashSet<>();
+        String text;
+        try {
+            text = instance.read(EVENT_PIDS);
+        } catch (RuntimeException e) {
+            return s;
+        }
+        for (String w : text.split("\\s+")) {
+            if (!w.isEmpty() && w.chars().allMatch(Character::isDigit)) {
+                s.add(Integer.parseInt(w));
+            }
+        }
+        return s;
     }
 
     /**

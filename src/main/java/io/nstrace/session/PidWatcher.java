@@ -24,7 +24,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and notices containers whose last process exited.
  */
 final class PidWatcher implements AutoCloseable {
-    static final List<String> EVENTS = List.of("sched/sched_process_fork", "sched/sched_process_exec");
+    static final List<String> EVENTS = List.of("sched/sched_process_fork", "sched/sched_process_exec",
+            "raw_syscalls/sys_exit");
+    /** Only the returns of clone, fork, vfork and clone3 (x86_64 numbers): the new task's PID in the caller's namespace. */
+    static final String CLONE_EXIT_FILTER = "id == 56 || id == 57 || id == 58 || id == 435";
     static final long RESCAN_MILLIS = 1000;
 
     private final TraceInstance instance;
@@ -34,6 +37,7 @@ final class PidWatcher implements AutoCloseable {
     private final List<java.util.function.IntConsumer> spawnListeners = new CopyOnWriteArrayList<>();
     private final Thread reader;
     private final Thread rescanner;
+    private final ForkFollower follower;
     private final java.util.concurrent.ConcurrentLinkedDeque<Long> lags = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private boolean monoClock;
     private volatile boolean closed;
@@ -46,9 +50,15 @@ final class PidWatcher implements AutoCloseable {
             instance.write("trace_clock", "mono");
             monoClock = true;
         }
-        for (String e : EVENTS) {
-            instance.write("events/" + e + "/enable", "1");
+        if (java.nio.file.Files.exists(instance.file("events/raw_syscalls/sys_exit/filter"))) {
+            instance.write("events/raw_syscalls/sys_exit/filter", CLONE_EXIT_FILTER);
         }
+        for (String e : EVENTS) {
+            if (java.nio.file.Files.exists(instance.file("events/" + e + "/enable"))) {
+                instance.write("events/" + e + "/enable", "1");
+            }
+        }
+        this.follower = new ForkFollower(proc, sessions, this::recordLag);
         instance.write("tracing_on", "1");
         this.reader = Thread.ofPlatform().daemon().name("nstrace-watch").unstarted(this::readLoop);
         this.rescanner = Thread.ofPlatform().daemon().name("nstrace-rescan").unstarted(this::rescanLoop);
@@ -123,34 +133,33 @@ final class PidWatcher implements AutoCloseable {
         }
     }
 
+    /** New tasks go to the {@link ForkFollower}; the listeners get every fork and exec. */
     private void handle(String line) {
-        OptionalInt pid = WatchLine.newPid(line);
-        if (pid.isPresent() && dispatchQuietly(pid.getAsInt()) && monoClock) {
-            recordLag(line);
+        long[] ret = WatchLine.cloneReturn(line);
+        if (ret != null) {
+            follower.cloneReturn((int) ret[0], ret[1]);
+            return;
         }
-        if (WatchLine.isExec(line)) {
+        long stamp = WatchLine.timestampNanos(line).orElse(-1);
+        int[] fork = WatchLine.fork(line);
+        int[] exec = fork == null ? WatchLine.exec(line) : null;
+        if (fork != null) {
+            follower.fork(fork[0], fork[1], stamp);
+        } else if (exec != null) {
+            follower.exec(exec[0], stamp);
             execListeners.forEach(Runnable::run);
         }
+        OptionalInt pid = fork != null ? OptionalInt.of(fork[1]) : exec != null ? OptionalInt.of(exec[0])
+                : OptionalInt.empty();
         if (pid.isPresent()) {
             spawnListeners.forEach(l -> l.accept(pid.getAsInt()));
         }
     }
 
-    /** A failed admission (a session detaching meanwhile) must not end joiner detection for the others. */
-    private boolean dispatchQuietly(int pid) {
-        try {
-            return dispatch(pid);
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(PidWatcher.class).warn("cannot admit pid {}: {}", pid, e.getMessage());
-            return false;
-        }
-    }
-
-    /** Kernel event to admission, for the joiners admitted (bounded history). */
-    private void recordLag(String line) {
-        OptionalLong ts = WatchLine.timestampNanos(line);
-        if (ts.isPresent()) {
-            lags.addLast(System.nanoTime() - ts.getAsLong());
+    /** Kernel event to admission, for the joiners admitted (bounded history; needs the mono trace clock). */
+    private void recordLag(long stampNanos) {
+        if (monoClock && stampNanos >= 0) {
+            lags.addLast(System.nanoTime() - stampNanos);
             while (lags.size() > 1000) {
                 lags.pollFirst();
             }
@@ -162,7 +171,7 @@ final class PidWatcher implements AutoCloseable {
         return List.copyOf(lags);
     }
 
-    /** One readlink for the new PID, then only the sessions of that namespace look further. */
+    /** One readlink for the new PID, then only the sessions of that namespace look further (tests, rescans). */
     boolean dispatch(int pid) {
         if (sessions.isEmpty()) {
             return false;
@@ -228,6 +237,18 @@ final class PidWatcher implements AutoCloseable {
                 s.ended();
             } else {
                 s.admit(tids);
+                learnPids(proc, s, tids);
+            }
+        }
+    }
+
+    /** Tasks whose in-container PID is still unknown (their clone return was lost): read it from /proc now. */
+    private static void learnPids(ProcFs proc, TraceSession s, List<Integer> tids) {
+        ProcessProbe probe = new ProcessProbe(proc);
+        for (int t : tids) {
+            if (!s.book().hasPid(t)) {
+                probe.describe(t, s.container().pidnsInode())
+                        .ifPresent(p -> s.book().task(t, p.nspid(), p.comm(), false));
             }
         }
     }
@@ -235,6 +256,7 @@ final class PidWatcher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        follower.close();
         try {
             instance.append("trace_marker", "nstrace watcher stopping\n");
             instance.write("tracing_on", "0");

@@ -169,8 +169,14 @@ public final class Recording implements SessionListener, AutoCloseable {
             captures.add(c);
             infos.add(r.containerInfo(i == 0 ? "" : c.buffer()));
             all.putAll(r.tasks);
+            r.session.tasks().forEach((tid, t) -> all.merge(tid, t, Recording::better));
         }
         return Capture.toTraceData(captures, new ContainerMap(infos, all));
+    }
+
+    /** Of two entries for one task, the one that knows its in-container PID. */
+    private static ContainerMap.TaskInfo better(ContainerMap.TaskInfo a, ContainerMap.TaskInfo b) {
+        return a.nspid().isEmpty() && !b.nspid().isEmpty() ? b : a;
     }
 
     /** Container map entries for this recording's buffer. */
@@ -253,9 +259,10 @@ public final class Recording implements SessionListener, AutoCloseable {
         }
     }
 
-    private List<Integer> threadNsPid(int pid, int tid, List<Integer> fallback) {
+    /** A thread's own NSpid chain (its in-container TID); empty, never its process's, when it is gone. */
+    private List<Integer> threadNsPid(int pid, int tid, List<Integer> ignored) {
         return proc.readString(proc.pidDir(pid).resolve("task").resolve(Integer.toString(tid)).resolve("status"))
-                .map(ProcFileParser::parseNsPid).filter(l -> !l.isEmpty()).orElse(fallback);
+                .map(ProcFileParser::parseNsPid).orElse(List.of());
     }
 
     /** A recorder for the next segment, with the metadata of the first one once there is one. */

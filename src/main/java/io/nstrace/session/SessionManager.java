@@ -113,7 +113,7 @@ public final class SessionManager implements AutoCloseable {
         if (o.functionTracing()) {
             setup.function(o);
         }
-        return new TraceSession(c, o, events, instance, fence, listener, this);
+        return new TraceSession(c, o, events, instance, fence, listener, this, TaskBook.of(c.processes(), proc));
     }
 
     /**

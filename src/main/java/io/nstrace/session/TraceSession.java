@@ -22,10 +22,12 @@ public final class TraceSession {
     private final PidFence fence;
     private final SessionListener listener;
     private final SessionManager owner;
+    private final TaskBook book;
     private volatile SessionState state = SessionState.ATTACHED;
 
     TraceSession(Container container, SessionOptions options, List<EventId> events, TraceInstance instance,
-                 PidFence fence, SessionListener listener, SessionManager owner) {
+                 PidFence fence, SessionListener listener, SessionManager owner, TaskBook book) {
+        this.book = book;
         this.container = container;
         this.options = options;
         this.events = List.copyOf(events);
@@ -96,6 +98,9 @@ public final class TraceSession {
             return List.of();
         }
         List<ProcessInfo> added = fence.add(tids);
+        for (ProcessInfo p : added) {
+            book.task(p.tids().getFirst(), p.nspid(), p.comm(), true);
+        }
         if (!added.isEmpty()) {
             listener.pidsAdded(this, added);
         }
@@ -115,6 +120,19 @@ public final class TraceSession {
             state = SessionState.ENDED;
         }
         listener.containerExited(this);
+    }
+
+    /** Every task of the container learned so far, with its in-container PID where known. */
+    TaskBook book() {
+        return book;
+    }
+
+    /**
+     * The container map's entries for this session's tasks (host TID to NSpid chain and comm), under the
+     * container's name.
+     */
+    public java.util.Map<Integer, io.nstrace.format.ContainerMap.TaskInfo> tasks() {
+        return book.snapshot(container.name());
     }
 
     PidFence fence() {

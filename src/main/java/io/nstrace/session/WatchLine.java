@@ -37,6 +37,34 @@ final class WatchLine {
         return java.util.OptionalLong.of(Long.parseLong(m.group(1)) * 1_000_000_000L + Long.parseLong(frac));
     }
 
+    private static final Pattern FORK_PAIR = Pattern.compile("sched_process_fork: .* pid=(\\d+) child_comm=.* child_pid=(\\d+)\\s*$");
+    private static final Pattern CLONE_EXIT = Pattern.compile("-(\\d+)\\s+(?:\\(.{7}\\)\\s+)?\\[\\d+\\][^:]*: sys_exit: NR (56|57|58|435) = (-?\\d+)\\s*$");
+    private static final Pattern EXEC_PAIR = Pattern.compile("sched_process_exec: .* pid=(\\d+) old_pid=(\\d+)\\s*$");
+
+    /** A fork: {@code [parent, child]} (host TIDs); null for any other line. */
+    static int[] fork(String line) {
+        Matcher m = FORK_PAIR.matcher(line);
+        return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
+    }
+
+    /**
+     * A return from clone/clone3/fork/vfork: {@code [task, value]}, the value being the new task's PID in the
+     * caller's namespace (0 in the child, negative on failure); null for any other line.
+     */
+    static long[] cloneReturn(String line) {
+        if (!line.contains(": sys_exit: NR ")) {
+            return null;
+        }
+        Matcher m = CLONE_EXIT.matcher(line);
+        return m.find() ? new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(3))} : null;
+    }
+
+    /** An exec: {@code [pid, old_pid]} (they differ when a thread other than the leader exec'd); null otherwise. */
+    static int[] exec(String line) {
+        Matcher m = EXEC_PAIR.matcher(line);
+        return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
+    }
+
     static boolean isExec(String line) {
         return line.contains("sched_process_exec: ");
     }
