@@ -100,8 +100,9 @@ public final class RecordCommand implements Callable<Integer> {
         }
         io.nstrace.format.TraceData data = Recording.traceData(recordings);
         long written = output.write(data, spec.commandLine().getOut(), OutputFormat.text);
-        summaryFiles.write(data, null, output.file());
-        summary(recordings, written);
+        io.nstrace.format.TraceSummary counts = SummaryMixin.summarise(data);
+        summaryFiles.write(counts, null, output.file());
+        summary(recordings, counts, written);
     }
 
     private void waitForEnd(List<Recording> recordings, AppContext ctx) {
@@ -134,11 +135,19 @@ public final class RecordCommand implements Callable<Integer> {
         err.flush();
     }
 
-    private void summary(List<Recording> recordings, long written) {
+    /**
+     * One line per container, counted as the summaries count (events of the container's own tasks; those without
+     * an in-container PID), then what its buffer held in all (the host side of scheduler events included).
+     */
+    private void summary(List<Recording> recordings, io.nstrace.format.TraceSummary counts, long written) {
         PrintWriter err = spec.commandLine().getErr();
         for (Recording r : recordings) {
-            err.printf("nstrace record: %s: %,d events, %,d lost%s, %.1f s%s%n", r.container().name(), r.events(),
-                    r.lost(), r.lost() > 0 ? " (LOST EVENTS: raise -b)" : "", r.duration().toMillis() / 1000.0,
+            var c = counts.container(r.container().name());
+            long own = c.map(io.nstrace.format.TraceSummary.ContainerStats::events).orElse(0L);
+            long noPid = c.map(io.nstrace.format.TraceSummary.ContainerStats::withoutContainerPid).orElse(0L);
+            err.printf("nstrace record: %s: %,d events (%,d without an in-container PID; %,d recorded in its buffer), "
+                            + "%,d lost%s, %.1f s%s%n", r.container().name(), own, noPid, r.events(), r.lost(),
+                    r.lost() > 0 ? " (LOST EVENTS: raise -b)" : "", r.duration().toMillis() / 1000.0,
                     r.containerExited() ? ", container exited" : "");
         }
         if (output.file() != null) {

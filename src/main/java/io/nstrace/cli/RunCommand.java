@@ -130,9 +130,16 @@ public final class RunCommand implements Callable<Integer> {
         Recording r = run.recording();
         TraceData data = Recording.traceData(List.of(r));
         output.write(data, spec.commandLine().getOut(), OutputFormat.dat);
-        summary.write(data, new SummaryWriter.RunOutcome(command, outcome.status(), outcome.reason()),
+        io.nstrace.format.TraceSummary counts = SummaryMixin.summarise(data);
+        summary.write(counts, new SummaryWriter.RunOutcome(command, outcome.status(), outcome.reason()),
                 output.file());
         var err = spec.commandLine().getErr();
+        if (counts.withoutContainerPid() > 0) {
+            err.printf("nstrace run: %,d of %,d events of %s without an in-container PID%n",
+                    counts.withoutContainerPid(), counts.container(r.container().name())
+                            .map(io.nstrace.format.TraceSummary.ContainerStats::events).orElse(0L),
+                    r.container().name());
+        }
         if (r.lost() > 0) {
             err.printf("nstrace run: %,d events lost (raise -b)%n", r.lost());
         }

@@ -28,14 +28,24 @@ public final class SummaryMixin {
 
     /** Counts {@code data}'s events and writes the requested summaries; {@code run} may be null. */
     public void write(TraceData data, SummaryWriter.RunOutcome run, Path trace) {
-        if (!wanted()) {
-            return;
+        if (wanted()) {
+            write(summarise(data), run, trace);
         }
-        TraceSummary s;
+    }
+
+    /** The summary of {@code data}: the counts record's and run's stderr lines give too. */
+    public static TraceSummary summarise(TraceData data) {
         try {
-            s = TraceSummary.of(data);
+            return TraceSummary.of(data);
         } catch (IOException e) {
             throw NstraceException.user("cannot read the trace for its summary: " + e.getMessage());
+        }
+    }
+
+    /** Writes the requested summaries of {@code s}. */
+    public void write(TraceSummary s, SummaryWriter.RunOutcome run, Path trace) {
+        if (!wanted()) {
+            return;
         }
         String traceName = trace == null ? null : trace.toString();
         if (markdown != null) {

@@ -53,4 +53,18 @@ class SessionPartsTest {
         assertEquals(OptionalLong.of(55555), ProcessProbe.parseStartTime(stat));
         assertEquals(OptionalLong.empty(), ProcessProbe.parseStartTime("garbage"));
     }
+
+    @Test
+    void watchLinesGiveForkPairsCloneReturnsAndThreadExecs() {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {3718, 3721}, WatchLine.fork(
+                "            bash-3718    [001] .....   777.824624: sched_process_fork: comm=bash pid=3718 "
+                        + "child_comm=bash child_pid=3721"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {3718, 42}, WatchLine.cloneReturn(
+                "            bash-3718    [001] .N...   777.824629: sys_exit: NR 435 = 42"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {3721, 0}, WatchLine.cloneReturn(
+                "     my-comm-x-3721    [000] .....   777.824663: sys_exit: NR 56 = 0"));
+        assertEquals(null, WatchLine.cloneReturn("   bash-1 [001] ..... 1.0: sys_exit: NR 0 = 5"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {500, 501}, WatchLine.exec(
+                "   cat-500 [001] ..... 1.0: sched_process_exec: filename=/bin/cat pid=500 old_pid=501"));
+    }
 }
