@@ -75,12 +75,16 @@ public final class AttributionBench {
         return run("(b) thread per request", script, d, null);
     }
 
-    /** (c) docker exec joiners: /bin/cat entering the running container and exiting within ~1 ms. */
+    /**
+     * (c) docker exec joiners: a shell entering the running container that execs /bin/cat after 20 ms and is gone
+     * ~1 ms later. A joiner is traced from its admission on (one append, ~30 ms after its fork under load): one
+     * that exits sooner is not recorded at all, so the shell waits long enough for its own events to be there.
+     */
     public Score execJoiners(Duration d) throws Exception {
         String script = truthOfShell() + "exec sleep 100000";
         return run("(c) docker exec joiners", script, d, () -> {
-            Runtimes.Exec.Result r = Runtimes.Exec.run(Duration.ofSeconds(30), "docker", "exec", name, "/bin/cat",
-                    "/proc/self/stat", "/hostproc/self/stat");
+            Runtimes.Exec.Result r = Runtimes.Exec.run(Duration.ofSeconds(30), "docker", "exec", name, "sh", "-c",
+                    "sleep 0.02; exec /bin/cat /proc/self/stat /hostproc/self/stat");
             if (r.exitCode() == 0) {
                 Files.writeString(dir.resolve("stat"), r.out(), java.nio.file.StandardOpenOption.CREATE,
                         java.nio.file.StandardOpenOption.APPEND);
