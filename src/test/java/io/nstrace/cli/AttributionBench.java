@@ -81,10 +81,15 @@ public final class AttributionBench {
      * that exits sooner is not recorded at all, so the shell waits long enough for its own events to be there.
      */
     public Score execJoiners(Duration d) throws Exception {
+        return execJoiners(d, "0.02");
+    }
+
+    /** (c) with the joiner's shell waiting {@code pause} seconds before its exec of /bin/cat. */
+    public Score execJoiners(Duration d, String pause) throws Exception {
         String script = truthOfShell() + "exec sleep 100000";
         return run("(c) docker exec joiners", script, d, () -> {
             Runtimes.Exec.Result r = Runtimes.Exec.run(Duration.ofSeconds(30), "docker", "exec", name, "sh", "-c",
-                    "sleep 0.02; exec /bin/cat /proc/self/stat /hostproc/self/stat");
+                    "sleep " + pause + "; exec /bin/cat /proc/self/stat /hostproc/self/stat");
             if (r.exitCode() == 0) {
                 Files.writeString(dir.resolve("stat"), r.out(), java.nio.file.StandardOpenOption.CREATE,
                         java.nio.file.StandardOpenOption.APPEND);

@@ -45,6 +45,8 @@ class AttributionDockerTest {
     void cDockerExecJoiners() throws Exception {
         Require.kernel();
         Require.docker();
-        check(new AttributionBench(tmp).execJoiners(Duration.ofSeconds(4)), 98.5, 100);
+        // 200 ms, not the benchmark's 20: under CI load an admission (one append) took longer than 20 ms, and a
+        // joiner gone before it is admitted is not recorded at all (no events to attribute)
+        check(new AttributionBench(tmp).execJoiners(Duration.ofSeconds(4), "0.2"), 98.5, 100);
     }
 }
