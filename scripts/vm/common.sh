@@ -14,10 +14,11 @@ prepare_binaries() {
 }
 
 # The loop both sides run: a cat every ~0.1 s, no other forks (read -t on a FIFO sleeps without a child).
-# /tmp/pause stops the cats; /tmp/fork makes the loop fork /tmp/forkchild once.
+# /tmp/pause stops the cats; /tmp/fork1, /tmp/fork2, ... each make the loop fork /tmp/forkchild once
+# (one per traced recording: a child forked after attach).
 loop_script() { # $1 = the cat binary
-    echo "exec 3<>$TICK; while :; do [ -e /tmp/pause ] || $1 /etc/hostname >/dev/null
-      if [ -e /tmp/fork ] && [ -z \"\$forked\" ]; then forked=1; /tmp/forkchild /etc/hostname /etc/hostname >/dev/null; fi
+    echo "exec 3<>$TICK; n=1; while :; do [ -e /tmp/pause ] || $1 /etc/hostname >/dev/null
+      if [ -e /tmp/fork\$n ]; then n=\$((n + 1)); /tmp/forkchild /etc/hostname /etc/hostname >/dev/null; fi
       read -t 0.1 -u 3; done"
 }
 
@@ -41,12 +42,12 @@ ns_tids() {
         awk -v ns="$1" '$1 == ns { split($2, p, "/"); print p[5] }' | sort -n
 }
 
-# The nstrace instance once it traces (current_tracer function, tracing_on 1); waits up to $1 seconds.
+# The nstrace instance once it traces (current_tracer $2, default function; tracing_on 1); waits up to $1 s.
 wait_tracing() {
     local i d
     for i in $(seq $(($1 * 5))); do
         for d in $T/instances/nstrace-*; do
-            [ -d "$d" ] && [ "$(cat $d/current_tracer)" = function ] && [ "$(cat $d/tracing_on)" = 1 ] \
+            [ -d "$d" ] && [ "$(cat $d/current_tracer)" = "${2:-function}" ] && [ "$(cat $d/tracing_on)" = 1 ] \
                 && { echo "$d"; return 0; }
         done
         sleep 0.2

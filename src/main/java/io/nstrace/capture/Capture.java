@@ -32,6 +32,13 @@ public record Capture(String buffer, Path spoolDir, TraceMeta meta, List<CpuSpoo
             throw new IllegalArgumentException("no capture");
         }
         TraceMeta m = captures.getFirst().meta();
+        for (Capture c : captures) {
+            if (c.meta().pageSize() != m.pageSize()) { // trace.dat v6 has one page size for every buffer
+                throw io.nstrace.NstraceException.user("cannot write " + captures.getFirst().buffer() + " ("
+                        + m.pageSize() / 1024 + " KB sub-buffers) and " + c.buffer() + " (" + c.meta().pageSize() / 1024
+                        + " KB) into one trace.dat: its format has one page size; dump them one at a time");
+            }
+        }
         List<TraceData.Buffer> buffers = new ArrayList<>();
         StringBuilder cmdlines = new StringBuilder();
         java.util.Map<String, List<String>> formats = new java.util.LinkedHashMap<>();

@@ -53,6 +53,8 @@ final class CpuReader implements Runnable {
     private volatile long lost;
     private volatile long lostUncounted;
     private long written;
+    /** Bytes one splice asks for: 64 KiB, or one sub-buffer when sub-buffers are larger (splice moves whole ones). */
+    private final int chunk;
     private final int[] words;
     private final long[] missed = new long[1];
     private final MemorySegment wordsSegment;
@@ -68,7 +70,8 @@ final class CpuReader implements Runnable {
         this.header = header;
         this.pollTimeoutMillis = pollTimeoutMillis;
         this.drainLimitPages = drainLimitPages;
-        this.words = new int[PIPE_SIZE / 4];
+        this.chunk = Math.max(PIPE_SIZE, pageSize);
+        this.words = new int[chunk / 4];
         this.wordsSegment = MemorySegment.ofArray(words);
     }
 
@@ -81,7 +84,7 @@ final class CpuReader implements Runnable {
         try (RawFile in = RawFile.openNonBlocking(source.toString());
              RawFile out = RawFile.open(spoolPath.toString(), Libc.O_WRONLY);
              RawFile back = RawFile.open(spoolPath.toString(), Libc.O_RDONLY);
-             Splice pipe = new Splice(PIPE_SIZE);
+             Splice pipe = new Splice(chunk);
              Arena arena = Arena.ofConfined()) {
             if (!warmedUp) {
                 warmUp(pipe);
@@ -110,10 +113,12 @@ final class CpuReader implements Runnable {
     private void warmUp(Splice pipe) throws IOException {
         Path src = spoolPath.resolveSibling(spoolPath.getFileName() + ".warm-in");
         Path dst = spoolPath.resolveSibling(spoolPath.getFileName() + ".warm-out");
+        // as many bytes as 400 4-KiB pages, at least 8 sub-buffers, whatever the sub-buffer size
+        int count = Math.max(8, WARM_UP_PAGES * 4096 / pageSize);
         try {
-            ByteBuffer page = ByteBuffer.allocate(pageSize * WARM_UP_PAGES).order(ByteOrder.nativeOrder());
+            ByteBuffer page = ByteBuffer.allocate(pageSize * count).order(ByteOrder.nativeOrder());
             int[] synthetic = syntheticPage(header, pageSize);
-            for (int p = 0; p < WARM_UP_PAGES; p++) {
+            for (int p = 0; p < count; p++) {
                 page.asIntBuffer().put(p * synthetic.length, synthetic);
             }
             Files.write(src, page.array(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -121,7 +126,7 @@ final class CpuReader implements Runnable {
             try (RawFile in = RawFile.open(src.toString(), Libc.O_RDONLY);
                  RawFile out = RawFile.open(dst.toString(), Libc.O_WRONLY);
                  RawFile back = RawFile.open(dst.toString(), Libc.O_RDONLY)) {
-                for (long at = 0; at < (long) pageSize * WARM_UP_PAGES; at += pageSize) {
+                for (long at = 0; at < (long) pageSize * count; at += pageSize) {
                     moveChunk(in, out, back, pipe, pageSize, at);
                 }
             }
@@ -153,7 +158,7 @@ final class CpuReader implements Runnable {
         boolean polledReadable = false;
         while (true) {
             boolean draining = finishing;
-            long n = moveChunk(in, out, back, pipe, Math.min(pipe.pipeSize(), PIPE_SIZE), written);
+            long n = moveChunk(in, out, back, pipe, Math.min(pipe.pipeSize(), chunk), written);
             if (n > 0) {
                 written += n;
                 if (draining && (drained += n / pageSize) >= drainLimitPages) {

@@ -23,6 +23,9 @@ public record TraceMeta(int pageSize, HeaderPage headerPage, String headerEvent,
                         Map<String, List<String>> eventFormats, byte[] kallsyms, byte[] printkFormats, String clock,
                         String uname, int cpuCount, Long dateOffsetUs) {
 
+    private static final java.util.regex.Pattern DATA_FIELD = java.util.regex.Pattern.compile(
+            "field:\\s*char data;\\s*offset:(\\d+);\\s*size:(\\d+);");
+
     public static TraceMeta collect(TraceInstance instance, Path procRoot, int cpuCount) {
         return collect(instance, procRoot, cpuCount, enabled(instance));
     }
@@ -43,10 +46,12 @@ public record TraceMeta(int pageSize, HeaderPage headerPage, String headerEvent,
             readString(events.resolve(e.system()).resolve(e.event()).resolve("format"))
                     .ifPresent(t -> formats.computeIfAbsent(e.system(), k -> new ArrayList<>()).add(t));
         }
-        String hp = readString(events.resolve("header_page")).orElseThrow(
-                () -> new IllegalStateException("cannot read " + events.resolve("header_page")));
+        // the instance's own header_page: its data size follows the instance's buffer_subbuf_size_kb
+        Path own = instance.file("events/header_page");
+        Path hpFile = Files.exists(own) ? own : events.resolve("header_page");
+        String hp = readString(hpFile).orElseThrow(() -> new IllegalStateException("cannot read " + hpFile));
         String clock = readString(instance.file("trace_clock")).orElse("[local]").strip();
-        return new TraceMeta(pageSize(procRoot), HeaderPage.parse(hp),
+        return new TraceMeta(pageSize(hp), HeaderPage.parse(hp),
                 readString(events.resolve("header_event")).orElse(""), ftrace, formats,
                 readBytes(procRoot.resolve("kallsyms")), readBytes(top.resolve("printk_formats")), clock,
                 uname(procRoot), cpuCount, dateOffset(instance));
@@ -65,8 +70,19 @@ public record TraceMeta(int pageSize, HeaderPage headerPage, String headerEvent,
         return out;
     }
 
-    static int pageSize(Path procRoot) {
-        // the ring buffer's sub-buffer size is the kernel page size: 4096 on every architecture nstrace targets
+    /**
+     * The ring buffer's sub-buffer size, as trace-cmd takes it: the offset plus the size of header_page's
+     * {@code data} field (4096 on x86 by default; 8192 and more with buffer_subbuf_size_kb). trace.dat's page size
+     * and every reader's unit are this size. 4096 when the text has no data field.
+     */
+    static int pageSize(String headerPage) {
+        java.util.regex.Matcher m = DATA_FIELD.matcher(headerPage);
+        if (m.find()) {
+            long size = Long.parseLong(m.group(1)) + Long.parseLong(m.group(2));
+            if (size >= 4096 && size <= 1 << 24 && Long.bitCount(size) == 1) {
+                return (int) size;
+            }
+        }
         return 4096;
     }
 

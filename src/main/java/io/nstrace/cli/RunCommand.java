@@ -6,6 +6,7 @@ import io.nstrace.format.OutputFormat;
 import io.nstrace.format.SummaryWriter;
 import io.nstrace.format.TraceData;
 import io.nstrace.session.Recording;
+import io.nstrace.session.SessionOptions;
 import io.nstrace.session.TracedRun;
 import io.nstrace.sys.Signals;
 import picocli.CommandLine.Command;
@@ -110,8 +111,9 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Starts CMD traced; every failure but not-found/not-executable becomes 125 (CMD never ran). */
     private TracedRun start(AppContext ctx) {
+        SessionOptions options = trace.toOptions(); // a usage error here is picocli's (125 for run)
         try {
-            return TracedRun.start(command, ctx.sessions(), ctx.discovery(), trace.toOptions(), spool.spool(),
+            return TracedRun.start(command, ctx.sessions(), ctx.discovery(), options, spool.spool(),
                     ctx.procFs());
         } catch (NstraceException e) {
             if (e.exitCode() == ExitCodes.RUN_NOT_FOUND || e.exitCode() == ExitCodes.RUN_NOT_EXECUTABLE) {

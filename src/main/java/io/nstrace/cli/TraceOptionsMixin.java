@@ -1,7 +1,11 @@
 package io.nstrace.cli;
 
+import io.nstrace.session.GraphOption;
 import io.nstrace.session.SessionOptions;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +31,11 @@ public final class TraceOptionsMixin {
             description = "Depth limit for --function-graph (0: no limit).")
     int maxGraphDepth;
 
+    @Option(names = "--graph-opt", paramLabel = "OPT",
+            description = "Set a function_graph option of the container's instance (options/funcgraph-OPT), e.g. "
+                    + "irqs or retval; noOPT clears it (noirqs). Repeatable; needs --function-graph.")
+    List<String> graphOptions = new ArrayList<>();
+
     @Option(names = {"-l", "--limit-function"}, paramLabel = "FUNC",
             description = "Trace only these functions (set_ftrace_filter globs). Repeatable.")
     List<String> functions = new ArrayList<>();
@@ -39,18 +48,42 @@ public final class TraceOptionsMixin {
             description = "Per-CPU ring buffer size in KB (default: the kernel's).")
     int bufferKb;
 
+    @Option(names = "--subbuf-kb", paramLabel = "KB", defaultValue = "0",
+            description = "Ring-buffer sub-buffer size in KB, a power of two (default: the kernel's, one page); "
+                    + "needs buffer_subbuf_size_kb (linux 6.8+).")
+    int subbufKb;
+
     @Option(names = {"-C", "--clock"}, paramLabel = "CLOCK", description = "trace_clock to use (local, global, mono, ...).")
     String clock;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    /** A usage error (exit 2, or 125 for run) naming the flag, as picocli reports its own. */
+    private RuntimeException usage(String message) {
+        return mixee == null ? new IllegalArgumentException(message)
+                : new ParameterException(mixee.commandLine(), message);
+    }
 
     /** The session options these flags describe. */
     public SessionOptions toOptions() {
         if (bufferKb < 0) {
-            throw new picocli.CommandLine.TypeConversionException("buffer size must not be negative: " + bufferKb);
+            throw usage("buffer size must not be negative: " + bufferKb);
         }
-        SessionOptions o = SessionOptions.defaults().withEvents(events).withFilter(filter).withBuffer(bufferKb, clock);
+        if (subbufKb < 0 || Integer.bitCount(subbufKb) > 1) {
+            throw usage("--subbuf-kb must be a power of two (4, 8, 16, ...): "
+                    + subbufKb);
+        }
+        if (!graphOptions.isEmpty() && !functionGraph) {
+            throw usage("--graph-opt " + graphOptions.getFirst()
+                    + " needs --function-graph");
+        }
+        SessionOptions o = SessionOptions.defaults().withEvents(events).withFilter(filter).withBuffer(bufferKb, clock)
+                .withSubbuf(subbufKb);
         boolean functions = function || functionGraph || !this.functions.isEmpty() || !notrace.isEmpty();
         if (functions) {
-            o = o.withFunction(functionGraph, maxGraphDepth, this.functions, notrace);
+            o = o.withFunction(functionGraph, maxGraphDepth, this.functions, notrace)
+                    .withGraphOptions(graphOptions.stream().map(GraphOption::parse).toList());
         }
         return o;
     }

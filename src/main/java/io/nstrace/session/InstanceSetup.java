@@ -24,7 +24,9 @@ final class InstanceSetup {
         this.catalog = catalog;
     }
 
-    /** Buffer, clock and event-fork; requires the files the PID fence needs. */
+    static final String SUBBUF = "buffer_subbuf_size_kb";
+
+    /** Sub-buffer size, buffer, clock and event-fork; requires the files the PID fence needs. */
     void base(SessionOptions o) {
         TraceFsCatalog.requireFile(instance, "set_event_pid", "the PID fence");
         if (!TraceFsCatalog.options(instance).contains("event-fork")) {
@@ -32,6 +34,9 @@ final class InstanceSetup {
                     + "forks); nstrace needs linux 4.4 or later");
         }
         instance.write("tracing_on", "0");
+        if (o.subbufKb() > 0) {
+            subbuf(o.subbufKb());
+        }
         if (o.bufferKb() > 0) {
             instance.write("buffer_size_kb", Integer.toString(o.bufferKb()));
         }
@@ -40,6 +45,24 @@ final class InstanceSetup {
             instance.write("trace_clock", o.clock());
         }
         instance.write("options/event-fork", "1");
+    }
+
+    /**
+     * Sets the ring buffer's sub-buffer size (before buffer_size_kb: changing it reallocates the buffer). Kernels
+     * before 6.8 have no {@code buffer_subbuf_size_kb}: refused in one line, nothing written.
+     */
+    private void subbuf(int kb) {
+        if (!java.nio.file.Files.exists(instance.file(SUBBUF))) {
+            throw NstraceException.environment("this kernel's tracefs instances have no " + SUBBUF
+                    + " (sub-buffers larger than a page arrived in linux 6.8); trace without --subbuf-kb");
+        }
+        try {
+            instance.write(SUBBUF, Integer.toString(kb));
+        } catch (TraceFsWriteException e) {
+            String k = instance.kernelError();
+            throw NstraceException.user("--subbuf-kb " + kb + " refused by the kernel: "
+                    + (k.isEmpty() ? e.reason() : k));
+        }
     }
 
     /** Filter (when given) then enable, event by event; a rejected filter names the event and the kernel's words. */
@@ -77,12 +100,33 @@ final class InstanceSetup {
                 }
                 instance.write("max_graph_depth", Integer.toString(o.maxGraphDepth()));
             }
+            graphOptions(o.graphOptions());
             instance.write("current_tracer", o.tracer());
         } catch (TraceFsWriteException e) {
             if (e.notPermitted()) {
                 throw NstraceException.environment(LOCKDOWN);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Writes each {@code options/funcgraph-*} asked for; one the instance lacks is refused, saying whether only
+     * the top level has it (which nstrace never writes) and what the instance offers.
+     */
+    private void graphOptions(List<GraphOption> options) {
+        for (GraphOption g : options) {
+            if (!java.nio.file.Files.exists(instance.file(g.file()))) {
+                List<String> offered = TraceFsCatalog.options(instance).stream()
+                        .filter(n -> n.startsWith(GraphOption.PREFIX))
+                        .map(n -> n.substring(GraphOption.PREFIX.length())).toList();
+                boolean top = java.nio.file.Files.exists(instance.traceFs().file(g.file()));
+                throw NstraceException.environment("this kernel has no " + g.file()
+                        + (top ? " in tracefs instances, only at the top level, which nstrace never writes"
+                        : " (its function_graph lacks that option)") + "; instances offer: "
+                        + (offered.isEmpty() ? "none" : String.join(", ", offered)));
+            }
+            instance.write(g.file(), g.on() ? "1" : "0");
         }
     }
 

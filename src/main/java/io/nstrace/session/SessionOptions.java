@@ -14,10 +14,12 @@ import java.util.List;
  * @param notrace        {@code -n}: set_ftrace_notrace patterns
  * @param bufferKb       {@code -b}: per-CPU ring buffer size in KB, 0 = the kernel's default
  * @param clock          {@code -C}: trace_clock, or null for the kernel's default
+ * @param subbufKb       {@code --subbuf-kb}: ring-buffer sub-buffer size in KB, 0 = the kernel's default (a page)
+ * @param graphOptions   {@code --graph-opt}: function_graph options of the instance to set, in the order given
  */
 public record SessionOptions(List<String> events, String filter, boolean function, boolean functionGraph,
                              int maxGraphDepth, List<String> functionFilters, List<String> notrace, int bufferKb,
-                             String clock) {
+                             String clock, int subbufKb, List<GraphOption> graphOptions) {
     /** What a session traces when no {@code -e} is given: scheduling, process lifecycle and every syscall. */
     public static final List<String> DEFAULT_EVENTS = List.of("sched:sched_switch", "sched:sched_wakeup",
             "sched:sched_process_fork", "sched:sched_process_exec", "sched:sched_process_exit",
@@ -27,13 +29,14 @@ public record SessionOptions(List<String> events, String filter, boolean functio
         events = List.copyOf(events);
         functionFilters = List.copyOf(functionFilters);
         notrace = List.copyOf(notrace);
-        if (bufferKb < 0 || maxGraphDepth < 0) {
+        graphOptions = List.copyOf(graphOptions);
+        if (bufferKb < 0 || maxGraphDepth < 0 || subbufKb < 0) {
             throw new IllegalArgumentException("negative buffer size or graph depth");
         }
     }
 
     public static SessionOptions defaults() {
-        return new SessionOptions(List.of(), null, false, false, 0, List.of(), List.of(), 0, null);
+        return new SessionOptions(List.of(), null, false, false, 0, List.of(), List.of(), 0, null, 0, List.of());
     }
 
     public static SessionOptions events(String... events) {
@@ -42,21 +45,32 @@ public record SessionOptions(List<String> events, String filter, boolean functio
 
     public SessionOptions withEvents(List<String> e) {
         return new SessionOptions(e, filter, function, functionGraph, maxGraphDepth, functionFilters, notrace,
-                bufferKb, clock);
+                bufferKb, clock, subbufKb, graphOptions);
     }
 
     public SessionOptions withFilter(String f) {
         return new SessionOptions(events, f, function, functionGraph, maxGraphDepth, functionFilters, notrace,
-                bufferKb, clock);
+                bufferKb, clock, subbufKb, graphOptions);
     }
 
     public SessionOptions withFunction(boolean graph, int depth, List<String> filters, List<String> not) {
-        return new SessionOptions(events, filter, true, graph, depth, filters, not, bufferKb, clock);
+        return new SessionOptions(events, filter, true, graph, depth, filters, not, bufferKb, clock, subbufKb,
+                graphOptions);
+    }
+
+    public SessionOptions withGraphOptions(List<GraphOption> options) {
+        return new SessionOptions(events, filter, function, functionGraph, maxGraphDepth, functionFilters, notrace,
+                bufferKb, clock, subbufKb, options);
+    }
+
+    public SessionOptions withSubbuf(int kb) {
+        return new SessionOptions(events, filter, function, functionGraph, maxGraphDepth, functionFilters, notrace,
+                bufferKb, clock, kb, graphOptions);
     }
 
     public SessionOptions withBuffer(int kb, String c) {
         return new SessionOptions(events, filter, function, functionGraph, maxGraphDepth, functionFilters, notrace,
-                kb, c);
+                kb, c, subbufKb, graphOptions);
     }
 
     /** The {@code -e} specs to resolve: the given ones, else the defaults. */

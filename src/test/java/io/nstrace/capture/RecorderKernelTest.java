@@ -50,9 +50,28 @@ class RecorderKernelTest {
 
     @Test
     void recordsAKnownWorkloadExactly() throws Exception {
+        record(0);
+    }
+
+    /**
+     * The same with 8 KiB sub-buffers (linux 6.8+): the recorder splices and counts 8 KiB pages, trace.dat says
+     * 8192 as its page size, and trace-cmd reads the file line for line as nstrace does.
+     */
+    @Test
+    void recordsAKnownWorkloadExactlyWithSubBuffersOfTwoPages() throws Exception {
+        Path root = Require.kernel();
+        Require.that(Require.KERNEL, Files.exists(root.resolve("buffer_subbuf_size_kb")),
+                "this kernel has no buffer_subbuf_size_kb (linux 6.8+)");
+        record(8);
+    }
+
+    private void record(int subbufKb) throws Exception {
         Path root = Require.kernel();
         TraceFs fs = TraceFs.locate(Path.of("/proc"), Optional.of(root));
         TraceInstance inst = fs.createInstance("nstrace-test-" + UUID.randomUUID().toString().substring(0, 8));
+        if (subbufKb > 0) {
+            inst.write("buffer_subbuf_size_kb", String.valueOf(subbufKb));
+        }
         Path fifo = tmp.resolve("go");
         run("mkfifo", fifo.toString());
         Process ns = new ProcessBuilder("unshare", "-p", "-f", "--mount-proc", "sh", "-c", "read x < " + fifo
@@ -74,6 +93,10 @@ class RecorderKernelTest {
             assertTrue(ns.waitFor(60, TimeUnit.SECONDS), "workload finished");
             inst.write("tracing_on", "0");
             Capture c = rec.stop();
+            int pageSize = subbufKb > 0 ? subbufKb * 1024 : 4096;
+            assertEquals(pageSize, c.meta().pageSize(), "page size from the instance's header_page");
+            assertEquals(pageSize, c.cpus().stream().mapToLong(s -> s.bytes()).sum()
+                    / Math.max(1, c.cpus().stream().mapToLong(s -> s.pages()).sum()), "bytes per page spooled");
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool)));
             assertEquals("rw-------", PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(c.cpus().getFirst().file())));
@@ -85,6 +108,7 @@ class RecorderKernelTest {
             try (OutputStream out = Files.newOutputStream(dat)) {
                 TraceDatWriter.write(Capture.toTraceData(List.of(c), map), out);
             }
+            assertEquals(pageSize, TraceDatReader.read(dat).pageSize(), "trace.dat's page size");
             checkCounts(dat, c, pid);
             checkAgainstTraceCmd(dat);
         } finally {

@@ -39,4 +39,21 @@ class RunCommandTest {
         assertEquals(125, run.exitCode());
         assertTrue(run.err().contains("not a duration: 'soon'"), run.err());
     }
+
+    /** Before: -b -3 was an internal error (exit 4); these flags' checks are usage errors like picocli's own. */
+    @Test
+    void traceFlagChecksAreUsageErrors() {
+        CliRun r = CliRun.run(tmp, tmp, "record", "web", "--subbuf-kb", "6");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("nstrace record: --subbuf-kb must be a power of two (4, 8, 16, ...): 6\n"), r.err());
+        r = CliRun.run(tmp, tmp, "record", "web", "--graph-opt", "retval");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("nstrace record: --graph-opt retval needs --function-graph\n"), r.err());
+        r = CliRun.run(tmp, tmp, "record", "web", "-b", "-3");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("nstrace record: buffer size must not be negative: -3\n"), r.err());
+        CliRun run = CliRun.run(tmp, tmp, "run", "--subbuf-kb", "6", "--", "true");
+        assertEquals(125, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("nstrace run: --subbuf-kb must be a power of two"), run.err());
+    }
 }

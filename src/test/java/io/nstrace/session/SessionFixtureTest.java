@@ -231,6 +231,70 @@ class SessionFixtureTest {
     }
 
     @Test
+    void functionGraphAndItsOptionsGoIntoTheInstanceOn612() {
+        SessionOptions o = SessionOptions.events("sched:sched_process_exec")
+                .withFunction(true, 0, List.of("vfs_read"), List.of())
+                .withGraphOptions(List.of(GraphOption.parse("noirqs"), GraphOption.parse("funcgraph-proc")));
+        TraceSession s = manager("6.12").attach(container("g", NS, 100, 200), o, SessionListener.NONE);
+        TraceInstance i = s.instance();
+        assertEquals("100 101 102 200\n", read(i, "set_ftrace_pid"));
+        assertEquals("vfs_read\n", read(i, "set_ftrace_filter"));
+        assertEquals("0", read(i, "options/funcgraph-irqs"));
+        assertEquals("1", read(i, "options/funcgraph-proc"));
+        assertEquals("function_graph", read(i, "current_tracer"));
+    }
+
+    @Test
+    void graphOptionsAndDepthTheInstanceLacksAreRefusedOn612() throws IOException {
+        manager("6.12");
+        NstraceException e = assertThrows(NstraceException.class, () -> manager.attach(container("g", NS, 100),
+                SessionOptions.defaults().withFunction(true, 0, List.of(), List.of())
+                        .withGraphOptions(List.of(GraphOption.parse("retval"))), SessionListener.NONE));
+        assertEquals("this kernel has no options/funcgraph-retval (its function_graph lacks that option); "
+                + "instances offer: abstime, cpu, duration, irqs, overhead, overrun, proc, tail", e.getMessage());
+        assertEquals(ExitCodes.ENVIRONMENT, e.exitCode());
+        assertNothingLeft();
+        e = assertThrows(NstraceException.class, () -> manager.attach(container("g", NS, 100),
+                SessionOptions.defaults().withFunction(true, 2, List.of(), List.of()), SessionListener.NONE));
+        assertEquals("this kernel has max_graph_depth only at the top level, which nstrace never writes; trace "
+                + "without a depth limit", e.getMessage());
+        assertEquals(ExitCodes.ENVIRONMENT, e.exitCode());
+        assertNothingLeft();
+    }
+
+    @Test
+    void aGraphOptionOnlyTheTopLevelHasIsRefusedAsSuch() throws IOException {
+        manager("6.12");
+        Files.writeString(fx.traceFs().root().resolve("options/funcgraph-retval"), "0\n");
+        NstraceException e = assertThrows(NstraceException.class, () -> manager.attach(container("g", NS, 100),
+                SessionOptions.defaults().withFunction(true, 0, List.of(), List.of())
+                        .withGraphOptions(List.of(GraphOption.parse("retval"))), SessionListener.NONE));
+        assertTrue(e.getMessage().startsWith("this kernel has no options/funcgraph-retval in tracefs instances, "
+                + "only at the top level, which nstrace never writes"), e.getMessage());
+        assertEquals("0\n", Files.readString(fx.traceFs().root().resolve("options/funcgraph-retval")));
+        assertNothingLeft();
+    }
+
+    @Test
+    void subBuffersAreSetWhereTheKernelHasThem() {
+        TraceSession s = manager("6.12").attach(container("sb", NS, 100), SessionOptions.events("sched")
+                .withBuffer(2048, null).withSubbuf(8), SessionListener.NONE);
+        assertEquals("8", read(s.instance(), "buffer_subbuf_size_kb"));
+        assertEquals("2048", read(s.instance(), "buffer_size_kb"));
+    }
+
+    @Test
+    void subBuffersAreRefusedOn61() throws IOException {
+        manager("6.1.0");
+        NstraceException e = assertThrows(NstraceException.class, () -> manager.attach(container("sb", NS, 100),
+                SessionOptions.events("sched").withSubbuf(8), SessionListener.NONE));
+        assertEquals("this kernel's tracefs instances have no buffer_subbuf_size_kb (sub-buffers larger than a "
+                + "page arrived in linux 6.8); trace without --subbuf-kb", e.getMessage());
+        assertEquals(ExitCodes.ENVIRONMENT, e.exitCode());
+        assertNothingLeft();
+    }
+
+    @Test
     void hostileNamesStayInsideInstances() {
         manager("6.18");
         TraceSession s = manager.attach(container("../../x/" + "y".repeat(80) + " \n$(rm)", NS, 100),
