@@ -15,8 +15,10 @@ import java.util.TreeMap;
  * events and time span, all counted from the trace's own events. An event belongs to the container of its task:
  * one the container map names, or one forked (sched_process_fork) by such a task during the trace. Anything else
  * is "host": e.g. the outside side of a sched_switch or sched_wakeup, which the kernel records when either task
- * is traced. Lost counts come from the pages' missed-events flags and go to the container of the buffer they
- * were found in; -1 markers (count not stored) are counted separately.
+ * is traced. Lost events are counted per CPU of each buffer in the one model of {@link LostEvents}: the
+ * trace's own per-CPU stats (kernel overrun and drops, nstrace's discarded events; {@link #withStats}) together
+ * with the pages' missed-events flags; they go to the container of the buffer. Without stats, flagged pages
+ * without a stored count are an uncounted loss, reported apart.
  */
 public final class TraceSummary {
     private static final String RAW_ENTER = "raw_syscalls:sys_enter";
@@ -26,9 +28,11 @@ public final class TraceSummary {
     private final SyscallNames syscalls;
     private final Map<String, Group> groups = new TreeMap<>();
     private final Map<Integer, String> forked = new java.util.HashMap<>();
+    /** Per buffer and CPU: {stored lost counts, flagged pages without a count} from the lost markers. */
+    private final Map<String, Map<Integer, long[]>> pageLoss = new TreeMap<>();
+    /** Per buffer and CPU: the trace's stats text (CPUSTAT). */
+    private final Map<String, Map<Integer, String>> cpuStats = new TreeMap<>();
     private long events;
-    private long lost;
-    private long lostUnknown;
     private long first = -1;
     private long last;
 
@@ -54,8 +58,6 @@ public final class TraceSummary {
         final Map<Integer, Long> byPid = new LinkedHashMap<>();
         final Map<String, Long> bySyscall = new LinkedHashMap<>();
         long events;
-        long lost;
-        long lostUnknown;
         long first = -1;
         long last;
     }
@@ -71,11 +73,22 @@ public final class TraceSummary {
 
     /** The summary of every event of {@code data}. */
     public static TraceSummary of(TraceData data) throws IOException {
-        TraceSummary s = new TraceSummary(EventContext.of(data), SyscallNames.forUname(data.options().uname()));
+        TraceSummary s = new TraceSummary(EventContext.of(data), SyscallNames.forUname(data.options().uname()))
+                .withStats(data);
         try (EventReader reader = new EventReader(data)) {
             s.addAll(reader);
         }
         return s;
+    }
+
+    /** Takes the per-CPU stats of every buffer of {@code data}: the kernel's counters and nstrace's discards. */
+    public TraceSummary withStats(TraceData data) {
+        for (TraceData.Buffer b : data.buffers()) {
+            for (TraceData.CpuData cd : b.cpus()) {
+                cpuStats.computeIfAbsent(b.name(), k -> new TreeMap<>()).put(cd.cpu(), cd.stats());
+            }
+        }
+        return this;
     }
 
     public TraceSummary addAll(Iterator<TraceEvent> it) {
@@ -87,14 +100,14 @@ public final class TraceSummary {
 
     public void add(TraceEvent e) {
         if (e.isLostMarker()) {
-            Group g = group(context.containerOfBuffer(e.buffer()).orElse("host"));
+            long[] l = pageLoss.computeIfAbsent(e.buffer(), k -> new TreeMap<>())
+                    .computeIfAbsent(e.cpu(), k -> new long[2]);
             if (e.lost() > 0) {
-                lost += e.lost();
-                g.lost += e.lost();
+                l[0] += e.lost();
             } else {
-                lostUnknown++;
-                g.lostUnknown++;
+                l[1]++;
             }
+            group(bufferOwner(e.buffer()));
             return;
         }
         events++;
@@ -146,13 +159,45 @@ public final class TraceSummary {
         return events;
     }
 
+    /** Events lost in the whole trace ({@link LostEvents#count()}). */
     public long lost() {
-        return lost;
+        return lostEvents().count();
     }
 
-    /** Pages that flagged a loss without storing its size. */
+    /** Pages that flagged a loss of unknown size that no per-CPU counter of the trace covers. */
     public long lostUnknown() {
-        return lostUnknown;
+        return lostEvents().uncountedPages();
+    }
+
+    /** The lost events of the whole trace. */
+    public LostEvents lostEvents() {
+        return lostEvents(b -> true);
+    }
+
+    /** The lost events of the buffers whose owner {@code keep} accepts, summed per CPU in the one model. */
+    private LostEvents lostEvents(java.util.function.Predicate<String> keep) {
+        java.util.Set<String> buffers = new java.util.TreeSet<>(cpuStats.keySet());
+        buffers.addAll(pageLoss.keySet());
+        LostEvents sum = LostEvents.NONE;
+        for (String b : buffers) {
+            if (!keep.test(bufferOwner(b))) {
+                continue;
+            }
+            Map<Integer, String> stats = cpuStats.getOrDefault(b, Map.of());
+            Map<Integer, long[]> pages = pageLoss.getOrDefault(b, Map.of());
+            java.util.Set<Integer> cpus = new java.util.TreeSet<>(stats.keySet());
+            cpus.addAll(pages.keySet());
+            for (int cpu : cpus) {
+                long[] l = pages.getOrDefault(cpu, new long[2]);
+                sum = sum.plus(LostEvents.Cpu.of(stats.getOrDefault(cpu, ""), l[0], l[1]).asLost());
+            }
+        }
+        return sum;
+    }
+
+    /** The container a buffer holds, "host" when the map does not say. */
+    private String bufferOwner(String buffer) {
+        return context.containerOfBuffer(buffer).orElse("host");
     }
 
     /** Seconds from the first to the last event of the whole trace. */
@@ -170,8 +215,9 @@ public final class TraceSummary {
             List<Count> calls = g.bySyscall.entrySet().stream().sorted(byCount()).limit(top)
                     .map(c -> new Count(c.getKey(), c.getValue())).toList();
             double secs = g.first < 0 ? 0 : (g.last - g.first) / 1e9;
-            return new ContainerStats(ge.getKey(), g.events, g.lost, g.lostUnknown, secs, Map.copyOf(g.byType),
-                    procs, calls);
+            LostEvents lost = lostEvents(ge.getKey()::equals);
+            return new ContainerStats(ge.getKey(), g.events, lost.count(), lost.uncountedPages(), secs,
+                    Map.copyOf(g.byType), procs, calls);
         }).toList();
     }
 
@@ -184,8 +230,10 @@ public final class TraceSummary {
     }
 
     public void write(Writer out) throws IOException {
-        out.write(String.format("events: %d  lost: %d%s  duration: %.6f s%n", events, lost,
-                lostUnknown > 0 ? " (+" + lostUnknown + " pages with an uncounted loss)" : "", seconds()));
+        LostEvents l = lostEvents();
+        out.write(String.format("events: %d  lost: %d%s  duration: %.6f s%n", events, l.count(),
+                l.uncountedPages() > 0 ? " (+" + l.uncountedPages() + " pages with an uncounted loss)" : "",
+                seconds()));
         for (ContainerStats c : containers(5)) {
             if (c.events() == 0) {
                 continue;
