@@ -69,6 +69,7 @@ public final class RecordCommand implements Callable<Integer> {
         if (untilExit && !waitFor) {
             throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");
         }
+        spool.checked();
         if (waitFor) {
             return new RecordWaitLoop(this, ctx, options).run();
         }

@@ -321,7 +321,7 @@ public final class Recording implements SessionListener, AutoCloseable {
         }
     }
 
-    /** {@code spool /tmp/x full (No space left on device): stopped after 6.8 MB; events after that are lost}. */
+    /** {@code spool /tmp/x full (No space left on device): stopped after 6.8 MiB; events after that are lost}. */
     static String spoolProblem(Path root, IOException cause, long bytes) {
         String why = cause == null ? "write failed" : cause.getMessage();
         boolean full = false;
@@ -332,8 +332,8 @@ public final class Recording implements SessionListener, AutoCloseable {
             full = why.contains(io.nstrace.sys.Libc.strerror(io.nstrace.sys.Errno.ENOSPC))
                     || why.contains(io.nstrace.sys.Libc.strerror(io.nstrace.sys.Errno.EDQUOT));
         }
-        return String.format("spool %s %s (%s): stopped after %.1f MB; events after that are lost", root,
-                full ? "full" : "failed", why, bytes / 1e6);
+        return String.format("spool %s %s (%s): stopped after %.1f MiB; events after that are lost", root,
+                full ? "full" : "failed", why, bytes / 1048576.0);
     }
 
     /** Drains the running segment and appends its per-CPU pages to the spool files. */
