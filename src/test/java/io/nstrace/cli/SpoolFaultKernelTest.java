@@ -85,7 +85,7 @@ class SpoolFaultKernelTest {
         Path tracefs = Require.kernel();
         try (Storm storm = Storm.dd()) {
             Path dat = tmp.resolve("overrun.dat");
-            CliRun r = nstrace("record", storm.selector(), "-b", "16", "-e", "raw_syscalls", "-d", "3s", "--spool",
+            CliRun r = nstrace("record", storm.selector(), "-b", "16", "-d", "4s", "--spool",
                     tmp.resolve("spool").toString(), "-o", dat.toString(), "--summary", tmp.resolve("s.md").toString(),
                     "--summary-json", tmp.resolve("s.json").toString());
             assertEquals(0, r.exitCode(), r.err());
