@@ -46,7 +46,7 @@ public record Capture(String buffer, Path spoolDir, TraceMeta meta, List<CpuSpoo
             Capture c = captures.get(i);
             List<TraceData.CpuData> cpus = new ArrayList<>();
             for (CpuSpool s : c.cpus()) {
-                cpus.add(new TraceData.CpuData(s.cpu(), new TraceData.PageSource(s.file(), 0, s.bytes()), s.stats()));
+                cpus.add(new TraceData.CpuData(s.cpu(), new TraceData.PageSource(s.file(), 0, s.bytes()), s.fileStats()));
             }
             buffers.add(new TraceData.Buffer(i == 0 ? "" : c.buffer(), c.meta().clock(), cpus));
             cmdlines.append(c.cmdlines());

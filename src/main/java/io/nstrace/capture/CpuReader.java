@@ -3,6 +3,7 @@ package io.nstrace.capture;
 import io.nstrace.format.HeaderPage;
 import io.nstrace.format.PageDecoder;
 import io.nstrace.sys.Libc;
+import io.nstrace.sys.NativeException;
 import io.nstrace.sys.RawFile;
 import io.nstrace.sys.Splice;
 
@@ -28,6 +29,11 @@ import java.util.concurrent.locks.LockSupport;
  * slow trace still arrive (and are counted) and {@link #finish()} is seen promptly. After {@link #finish()} it
  * splices what is left, reads the last partial page(s) with read(2), bounded by {@code drainLimitPages}, and
  * returns.
+ *
+ * <p>When the spool cannot take a chunk (full, quota, I/O error) the reader keeps what is already spooled,
+ * truncates the spool file back to its last whole chunk, reports the failure once to {@code onSpoolFailure} (which
+ * stops tracing) and from then on drains the ring buffer without keeping it, counting those events as
+ * {@link #discarded()}: the kernel would otherwise overwrite them uncounted.
  */
 final class CpuReader implements Runnable {
     private static final int PIPE_SIZE = 1 << 16;
@@ -52,6 +58,9 @@ final class CpuReader implements Runnable {
     private volatile long events;
     private volatile long lost;
     private volatile long lostUncounted;
+    private volatile long discarded;
+    private volatile IOException spoolFailure;
+    private final Runnable onSpoolFailure;
     private long written;
     /** Bytes one splice asks for: 64 KiB, or one sub-buffer when sub-buffers are larger (splice moves whole ones). */
     private final int chunk;
@@ -61,8 +70,9 @@ final class CpuReader implements Runnable {
     private final CountDownLatch warm = new CountDownLatch(1);
 
     CpuReader(int cpu, Path source, Path spoolPath, FileChannel spool, int pageSize, HeaderPage header,
-              int pollTimeoutMillis, long drainLimitPages) {
+              int pollTimeoutMillis, long drainLimitPages, Runnable onSpoolFailure) {
         this.cpu = cpu;
+        this.onSpoolFailure = onSpoolFailure;
         this.source = source;
         this.spoolPath = spoolPath;
         this.spool = spool;
@@ -87,11 +97,11 @@ final class CpuReader implements Runnable {
              Splice pipe = new Splice(chunk);
              Arena arena = Arena.ofConfined()) {
             if (!warmedUp) {
-                warmUp(pipe);
-                warmedUp = true;
+                warmedUp = warmUp(pipe);
             }
             warm.countDown();
-            long drained = spliceLoop(in, out, back, pipe);
+            MemorySegment scratch = arena.allocate(chunk, 4096);
+            long drained = spliceLoop(in, out, back, pipe, scratch);
             readRest(in, arena, drained);
         } catch (IOException | RuntimeException e) {
             failure = e;
@@ -108,9 +118,10 @@ final class CpuReader implements Runnable {
     /**
      * Runs the whole per-chunk path (splice in, splice out, read back, count) on synthetic pages in a scratch
      * file until the JIT has compiled it, before tracing starts: otherwise the first burst of a trace is handled
-     * by the interpreter while the compiler competes for the CPU, and both count as the recorder's cost.
+     * by the interpreter while the compiler competes for the CPU, and both count as the recorder's cost. Best
+     * effort: a spool too small for the scratch files only means a colder start (false).
      */
-    private void warmUp(Splice pipe) throws IOException {
+    private boolean warmUp(Splice pipe) {
         Path src = spoolPath.resolveSibling(spoolPath.getFileName() + ".warm-in");
         Path dst = spoolPath.resolveSibling(spoolPath.getFileName() + ".warm-out");
         // as many bytes as 400 4-KiB pages, at least 8 sub-buffers, whatever the sub-buffer size
@@ -130,14 +141,25 @@ final class CpuReader implements Runnable {
                     moveChunk(in, out, back, pipe, pageSize, at);
                 }
             }
+            return true;
+        } catch (IOException e) {
+            return false;
         } finally {
-            Files.deleteIfExists(src);
-            Files.deleteIfExists(dst);
+            deleteQuietly(src);
+            deleteQuietly(dst);
+            pages = 0;
+            events = 0;
+            lost = 0;
+            lostUncounted = 0;
         }
-        pages = 0;
-        events = 0;
-        lost = 0;
-        lostUncounted = 0;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a scratch file of the warm-up; the spool directory is removed with the session anyway
+        }
     }
 
     /** A full page of small (type_len 1) events, the shape of a syscall storm. */
@@ -153,14 +175,16 @@ final class CpuReader implements Runnable {
     }
 
     /** Splices full pages until stopped and empty; returns the pages moved after the stop request. */
-    private long spliceLoop(RawFile in, RawFile out, RawFile back, Splice pipe) throws IOException {
+    private long spliceLoop(RawFile in, RawFile out, RawFile back, Splice pipe, MemorySegment scratch)
+            throws IOException {
         long drained = 0;
         boolean polledReadable = false;
         while (true) {
             boolean draining = finishing;
-            long n = moveChunk(in, out, back, pipe, Math.min(pipe.pipeSize(), chunk), written);
+            long len = Math.min(pipe.pipeSize(), chunk);
+            long n = spoolFailure == null ? moveOrDiscard(in, out, back, pipe, len, scratch)
+                    : discardChunk(in, pipe, len, scratch);
             if (n > 0) {
-                written += n;
                 if (draining && (drained += n / pageSize) >= drainLimitPages) {
                     return drained;
                 }
@@ -175,6 +199,74 @@ final class CpuReader implements Runnable {
         }
     }
 
+    /** {@link #moveChunk}; when the spool refuses the chunk, it is counted as discarded and the reader fails over. */
+    private long moveOrDiscard(RawFile in, RawFile out, RawFile back, Splice pipe, long len, MemorySegment scratch)
+            throws IOException {
+        try {
+            long n = moveChunk(in, out, back, pipe, len, written);
+            if (n > 0) {
+                written += n;
+            }
+            return n;
+        } catch (SpoolWriteFailed f) {
+            spoolFailed(f, back, pipe, scratch);
+            return f.chunk;
+        }
+    }
+
+    /**
+     * The spool refused part of a chunk: the part it took is read back, the rest comes out of the pipe, all of
+     * it is counted as discarded, and the spool file is cut back to the chunks before.
+     */
+    private void spoolFailed(SpoolWriteFailed f, RawFile back, Splice pipe, MemorySegment scratch)
+            throws IOException {
+        long landed = Math.max(0, Math.min(f.chunk, spool.size() - written));
+        if (landed > 0) {
+            back.pread(scratch, landed, written);
+        }
+        pipe.readInto(scratch.asSlice(landed), f.chunk - landed, source.toString());
+        spool.truncate(written);
+        discardCounted(scratch, f.chunk);
+        failSpool(f.cause);
+    }
+
+    /** After a spool failure: a chunk of the ring buffer read into memory, counted and dropped. */
+    private long discardChunk(RawFile in, Splice pipe, long len, MemorySegment scratch) throws IOException {
+        long n = pipe.fill(in.fd(), len, source.toString());
+        if (n > 0) {
+            pipe.readInto(scratch, n, source.toString());
+            discardCounted(scratch, n);
+        }
+        return n;
+    }
+
+    private void discardCounted(MemorySegment chunk, long n) {
+        MemorySegment.copy(chunk, java.lang.foreign.ValueLayout.JAVA_INT, 0, words, 0, (int) (n / 4));
+        for (int base = 0; base + pageSize <= n; base += pageSize) {
+            discarded += countPage(base / 4);
+        }
+    }
+
+    private void failSpool(IOException cause) {
+        if (spoolFailure == null) {
+            spoolFailure = cause;
+            onSpoolFailure.run();
+        }
+    }
+
+    /** A write to the spool that failed after {@code chunk} bytes were moved into the pipe. */
+    private static final class SpoolWriteFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+        final transient IOException cause;
+        final long chunk;
+
+        SpoolWriteFailed(IOException cause, long chunk) {
+            super(cause.getMessage(), cause);
+            this.cause = cause;
+            this.chunk = chunk;
+        }
+    }
+
     /**
      * One step of the loop, a method of its own so that the JIT compiles it after a few hundred calls (a loop
      * body inside a long-running method would stay interpreted): splices what is ready (at most {@code len})
@@ -186,7 +278,11 @@ final class CpuReader implements Runnable {
             throws IOException {
         long n = pipe.fill(in.fd(), len, source.toString());
         if (n > 0) {
-            pipe.drainTo(out.fd(), n, spoolPath.toString());
+            try {
+                pipe.drainTo(out.fd(), n, spoolPath.toString());
+            } catch (NativeException e) {
+                throw new SpoolWriteFailed(e, n);
+            }
             countBack(back, at, n);
         }
         return n;
@@ -199,7 +295,8 @@ final class CpuReader implements Runnable {
     private void countBack(RawFile file, long at, long n) throws IOException {
         long got = file.pread(wordsSegment, n, at);
         for (int base = 0; base + pageSize <= got; base += pageSize) {
-            count(base / 4);
+            pages++;
+            events += countPage(base / 4);
         }
     }
 
@@ -216,24 +313,46 @@ final class CpuReader implements Runnable {
                 page.put(b, (byte) 0);
             }
             page.asIntBuffer().get(0, words, 0, pageSize / 4);
-            count(0);
-            page.clear();
-            while (page.hasRemaining()) {
-                written += spool.write(page, written);
+            long found = countPage(0);
+            if (spoolFailure == null) {
+                writePage(page, found);
+            } else {
+                discarded += found;
             }
             page.clear();
         }
     }
 
-    /** Counts the page at word {@code baseWord} of {@link #words}. */
-    private void count(int baseWord) {
+    /** Appends one partial page (of {@code n} events) to the spool; a refusal discards it and fails the spool. */
+    private void writePage(ByteBuffer page, long n) throws IOException {
+        long at = written;
+        try {
+            while (page.hasRemaining()) {
+                at += spool.write(page, at);
+            }
+        } catch (IOException e) {
+            spool.truncate(written);
+            discarded += n;
+            failSpool(e);
+            return;
+        }
+        written = at;
         pages++;
-        events += PageDecoder.countEvents(words, baseWord, header, missed);
+        events += n;
+    }
+
+    /**
+     * Counts the page at word {@code baseWord} of {@link #words}: returns its events and adds the loss its
+     * header reports (kernel overwrites before it) to {@link #lost()} or {@link #lostUncounted()}.
+     */
+    private long countPage(int baseWord) {
+        long n = PageDecoder.countEvents(words, baseWord, header, missed);
         if (missed[0] > 0) {
             lost += missed[0];
         } else if (missed[0] < 0) {
             lostUncounted++;
         }
+        return n;
     }
 
     int cpu() {
@@ -258,5 +377,15 @@ final class CpuReader implements Runnable {
 
     Throwable failure() {
         return failure;
+    }
+
+    /** Events read from the ring buffer that the spool could not keep. */
+    long discarded() {
+        return discarded;
+    }
+
+    /** Why the spool refused a write, or null. */
+    IOException spoolFailure() {
+        return spoolFailure;
     }
 }

@@ -12,13 +12,13 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Records one tracefs instance: a reader thread per CPU drains {@code per_cpu/cpuN/trace_pipe_raw} into
  * {@code <spool>/<instance>.cpuN} (directory 0700, files 0600) while the session runs, so memory stays flat.
  * {@link #stop()} drains what is left, closes the files and returns the {@link Capture} with per-CPU counts.
+ * When the spool refuses a write, the readers keep what was spooled and count the rest as discarded
+ * ({@link CpuReader}); {@link #onSpoolFailure} hears of it once, so the owner can stop tracing at once.
  */
 public final class Recorder implements AutoCloseable {
     /** Longest a reader blocks in poll(2) before it drains complete pages anyway and checks for stop. */
@@ -31,7 +31,6 @@ public final class Recorder implements AutoCloseable {
      */
     static final int BUFFER_PERCENT = 25;
     private static final long WARM_UP_WAIT_MILLIS = 5_000;
-    private static final Pattern STAT = Pattern.compile("(?m)^(overrun|dropped events):\\s*(\\d+)");
 
     private final TraceInstance instance;
     private final Path spoolDir;
@@ -41,6 +40,8 @@ public final class Recorder implements AutoCloseable {
     private final List<FileChannel> files = new ArrayList<>();
     private final List<Path> paths = new ArrayList<>();
     private Capture result;
+    private final java.util.concurrent.atomic.AtomicBoolean spoolFailed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile java.util.function.Consumer<IOException> spoolFailureListener;
 
     private Recorder(TraceInstance instance, Path spoolDir, TraceMeta meta) {
         this.instance = instance;
@@ -85,7 +86,7 @@ public final class Recorder implements AutoCloseable {
                 r.files.add(ch);
                 r.paths.add(file);
                 CpuReader reader = new CpuReader(cpu, instance.file("per_cpu/cpu" + cpu + "/trace_pipe_raw"), file, ch,
-                        meta.pageSize(), meta.headerPage(), pollTimeoutMillis, drainLimit);
+                        meta.pageSize(), meta.headerPage(), pollTimeoutMillis, drainLimit, r::spoolFailed);
                 r.readers.add(reader);
             }
         } catch (FileAlreadyExistsException e) {
@@ -156,14 +157,45 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
+    /** A reader's spool write failed: tell the listener once (now, or when it is set). */
+    private void spoolFailed() {
+        java.util.function.Consumer<IOException> l = spoolFailureListener;
+        IOException cause = spoolFailure();
+        if (l != null && cause != null && spoolFailed.compareAndSet(false, true)) {
+            l.accept(cause);
+        }
+    }
+
+    /**
+     * Gives {@code listener} the first write the spool refused, once, on a reader's thread (at once if that
+     * happened already). It must be quick, must not wait for a lock and must not call {@link #stop()}.
+     */
+    public void onSpoolFailure(java.util.function.Consumer<IOException> listener) {
+        spoolFailureListener = listener;
+        if (spoolFailure() != null) {
+            spoolFailed();
+        }
+    }
+
+    /** The first write the spool refused (its errno in a {@link io.nstrace.sys.NativeException}), or null. */
+    public IOException spoolFailure() {
+        return readers.stream().map(CpuReader::spoolFailure).filter(java.util.Objects::nonNull).findFirst()
+                .orElse(null);
+    }
+
+    /** Bytes spooled so far (live). */
+    public long bytes() {
+        return readers.stream().mapToLong(CpuReader::pages).sum() * meta.pageSize();
+    }
+
     /** Events counted so far (live). */
     public long events() {
         return readers.stream().mapToLong(CpuReader::events).sum();
     }
 
-    /** Events the page headers reported lost so far (live). */
+    /** Events lost so far (live): what the page headers reported and what the spool could not keep. */
     public long lost() {
-        return readers.stream().mapToLong(CpuReader::lost).sum();
+        return readers.stream().mapToLong(r -> r.lost() + r.discarded()).sum();
     }
 
     /** Drains what is left (never blocking), closes the spool files and returns the result. Idempotent. */
@@ -190,21 +222,11 @@ public final class Recorder implements AutoCloseable {
             }
             String stats = TraceMeta.readString(instance.file("per_cpu/cpu" + r.cpu() + "/stats")).orElse("");
             spools.add(new CpuSpool(r.cpu(), paths.get(i), r.pages(), r.pages() * meta.pageSize(), r.events(),
-                    r.lost(), r.lostUncounted(), stat(stats, "overrun"), stat(stats, "dropped events"), stats));
+                    r.lost(), r.lostUncounted(), r.discarded(), stats));
         }
         String cmdlines = TraceMeta.readString(instance.traceFs().root().resolve("saved_cmdlines")).orElse("");
         result = new Capture(instance.name(), spoolDir, meta, List.copyOf(spools), cmdlines);
         return result;
-    }
-
-    static long stat(String stats, String name) {
-        Matcher m = STAT.matcher(stats);
-        while (m.find()) {
-            if (m.group(1).equals(name)) {
-                return Long.parseLong(m.group(2));
-            }
-        }
-        return 0;
     }
 
     private void closeFiles() {

@@ -78,7 +78,7 @@ public final class CaptureRawCommand implements Callable<Integer> {
             Capture c = rec.stop();
             for (CpuSpool s : c.cpus()) {
                 out.printf("cpu%d events=%d lost=%d overrun=%d dropped=%d bytes=%d%n", s.cpu(), s.events(),
-                        s.lost(), s.overrun(), s.dropped(), s.bytes());
+                        s.lost(), s.loss().overrun(), s.loss().dropped(), s.bytes());
             }
             out.printf("total events=%d lost=%d bytes=%d%n", c.events(), c.lost(), c.bytes());
             if (output != null) {

@@ -69,6 +69,7 @@ public final class RecordCommand implements Callable<Integer> {
         if (untilExit && !waitFor) {
             throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");
         }
+        spool.checked();
         if (waitFor) {
             return new RecordWaitLoop(this, ctx, options).run();
         }
@@ -83,12 +84,30 @@ public final class RecordCommand implements Callable<Integer> {
             recordings.forEach(Recording::start);
             waitForEnd(recordings, ctx);
             writeAll(recordings);
+            failIfSpoolFailed(recordings);
         } finally {
             for (Recording r : recordings) {
                 r.detach();
             }
         }
         return 0;
+    }
+
+    /**
+     * After the trace was written: a recording whose spool failed lost events, so record fails (exit 3) with the
+     * reason as its one error line.
+     */
+    static void failIfSpoolFailed(List<Recording> recordings) {
+        for (Recording r : recordings) {
+            if (r.failure() != null) {
+                throw io.nstrace.NstraceException.environment(r.failure());
+            }
+        }
+    }
+
+    /** Whether a recording's spool failed: then every recording stops at once. */
+    static boolean anyFailed(List<Recording> recordings) {
+        return recordings.stream().anyMatch(r -> r.failure() != null);
     }
 
     /** Stops what still runs, writes the trace, the summaries and the per-container lines on stderr. */
@@ -111,11 +130,12 @@ public final class RecordCommand implements Callable<Integer> {
         boolean progress = !ctx.inShell() && Libc.isatty(2);
         try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> waiter.interrupt(), "INT", "TERM", "HUP")) {
             long start = System.nanoTime();
-            while (System.nanoTime() < deadline && !recordings.stream().allMatch(Recording::containerExited)) {
+            while (System.nanoTime() < deadline && !recordings.stream().allMatch(Recording::containerExited)
+                    && !anyFailed(recordings)) {
                 if (progress) {
                     progressLine(recordings, System.nanoTime() - start);
                 }
-                Thread.sleep(Math.max(1, Math.min(200, (deadline - System.nanoTime()) / 1_000_000)));
+                Thread.sleep(Math.max(1, Math.min(50, (deadline - System.nanoTime()) / 1_000_000)));
             }
         } catch (InterruptedException e) {
             // Ctrl-C or SIGTERM: stop and write what was recorded
@@ -147,7 +167,8 @@ public final class RecordCommand implements Callable<Integer> {
             long noPid = c.map(io.nstrace.format.TraceSummary.ContainerStats::withoutContainerPid).orElse(0L);
             err.printf("nstrace record: %s: %,d events (%,d without an in-container PID; %,d recorded in its buffer), "
                             + "%,d lost%s, %.1f s%s%n", r.container().name(), own, noPid, r.events(), r.lost(),
-                    r.lost() > 0 ? " (LOST EVENTS: raise -b)" : "", r.duration().toMillis() / 1000.0,
+                    r.failure() != null ? " (LOST EVENTS: the spool failed)"
+                    : r.lost() > 0 ? " (LOST EVENTS: raise -b)" : "", r.duration().toMillis() / 1000.0,
                     r.containerExited() ? ", container exited" : "");
         }
         if (output.file() != null) {

@@ -50,6 +50,7 @@ final class RecordWaitLoop {
                         + " appeared");
             }
             cmd.writeAll(recordings);
+            RecordCommand.failIfSpoolFailed(recordings);
             return 0;
         } finally {
             for (Recording r : waiter.recordings()) {
@@ -88,6 +89,9 @@ final class RecordWaitLoop {
 
     private boolean done(ContainerWaiter waiter) {
         List<Recording> rs = waiter.recordings();
+        if (RecordCommand.anyFailed(rs)) {
+            return true;
+        }
         return cmd.untilExit && !rs.isEmpty() && rs.stream().allMatch(Recording::containerExited);
     }
 }

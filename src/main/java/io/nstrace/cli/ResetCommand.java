@@ -36,13 +36,15 @@ public final class ResetCommand implements Callable<Integer> {
         SessionReset.Result r = all ? reset.all() : reset.orphans();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println("{\"instances\":" + array(r.instances()) + ",\"stateFiles\":" + array(r.stateFiles()) + "}");
+            out.println("{\"instances\":" + array(r.instances()) + ",\"stateFiles\":" + array(r.stateFiles())
+                    + ",\"spools\":" + array(r.spools()) + "}");
         } else if (r.instances().isEmpty() && r.stateFiles().isEmpty()) {
             out.println("nothing to reset");
         } else {
             r.instances().forEach(i -> out.println("removed instance " + i));
+            r.spools().forEach(sp -> out.println("removed spool " + sp));
             out.println("removed " + r.instances().size() + " instance(s), " + r.stateFiles().size()
-                    + " state file(s)");
+                    + " state file(s)" + (r.spools().isEmpty() ? "" : ", " + r.spools().size() + " spool(s)"));
         }
         out.flush();
         return 0;

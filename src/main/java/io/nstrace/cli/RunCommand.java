@@ -149,6 +149,9 @@ public final class RunCommand implements Callable<Integer> {
             err.printf("nstrace run: the command %s%n", outcome.reason());
         }
         err.flush();
+        if (r.failure() != null) {
+            throw NstraceException.environment(r.failure()); // 125 with the command's status (see call)
+        }
         return outcome.status();
     }
 

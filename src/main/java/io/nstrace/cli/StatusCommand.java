@@ -45,26 +45,34 @@ public final class StatusCommand implements Callable<Integer> {
                         String.format("%,d", s.lost()), String.format("%,d", s.bytes()),
                         String.format("%.1fs", s.duration().toMillis() / 1000.0), s.joiners());
             }
+            all.stream().filter(s -> s.failure() != null)
+                    .forEach(s -> out.println(s.name() + " failed: " + s.failure()));
         }
         out.flush();
         return 0;
     }
 
     private static String state(Recordings.Status s) {
-        return s.state().name().toLowerCase() + (s.dumped() ? "" : "*");
+        return stateName(s) + (s.dumped() ? "" : "*");
+    }
+
+    /** The session's state, {@code failed} once its spool stopped it. */
+    private static String stateName(Recordings.Status s) {
+        return s.failure() != null ? "failed" : s.state().name().toLowerCase();
     }
 
     static Map<String, Object> toJson(Recordings.Status s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.name());
         m.put("container", s.container());
-        m.put("state", s.state().name().toLowerCase());
+        m.put("state", stateName(s));
         m.put("events", s.events());
         m.put("lost", s.lost());
         m.put("bytes", s.bytes());
         m.put("durationMs", s.duration().toMillis());
         m.put("joiners", s.joiners());
         m.put("dumped", s.dumped());
+        m.put("failure", s.failure());
         return m;
     }
 }

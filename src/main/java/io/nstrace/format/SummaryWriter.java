@@ -38,11 +38,13 @@ public final class SummaryWriter {
         } else {
             md.append("### nstrace record\n\n");
         }
-        md.append(String.format("%s%,d events, %,d lost, %.3f s%n%n", trace == null ? "" : "trace `" + code(trace)
-                + "`: ", s.events(), s.lost(), s.seconds()));
-        if (s.lost() > 0 || s.lostUnknown() > 0) {
-            md.append("> **Warning: events were lost** (").append(lostText(s.lost(), s.lostUnknown()))
-                    .append("): the ring buffer overflowed; raise `-b KB` or trace fewer events.\n\n");
+        LostEvents lost = s.lostEvents();
+        md.append(String.format("%s%,d events, %s, %.3f s%n%n", trace == null ? "" : "trace `" + code(trace)
+                + "`: ", s.events(), lost.text(), s.seconds()));
+        if (lost.any()) {
+            md.append("> **Warning: events were lost** (").append(lost.text())
+                    .append("): the ring buffer overflowed or the spool failed; raise `-b KB`, trace fewer events "
+                            + "or give the spool more room.\n\n");
         }
         for (TraceSummary.ContainerStats c : s.containers(TOP)) {
             container(md, c);
@@ -55,7 +57,7 @@ public final class SummaryWriter {
         md.append(String.format("#### %s: %,d events in %.3f s%s%s%n%n", cell(c.name()), c.events(), c.seconds(),
                 c.name().equals(TraceSummary.HOST) ? ""
                         : String.format(", %,d without an in-container PID", c.withoutContainerPid()),
-                c.lost() > 0 || c.lostUnknown() > 0 ? " (**" + lostText(c.lost(), c.lostUnknown()) + "**)" : ""));
+                lostOf(c).any() ? " (**" + lostOf(c).text() + "**)" : ""));
         md.append("| event | count |\n|---|---:|\n");
         new TreeMap<>(c.eventsByType()).forEach((k, v) -> md.append("| ").append(cell(k)).append(" | ")
                 .append(v).append(" |\n"));
@@ -123,9 +125,8 @@ public final class SummaryWriter {
         return m;
     }
 
-    private static String lostText(long lost, long uncounted) {
-        return String.format("%,d lost", lost) + (uncounted > 0 ? ", " + uncounted + " pages with an uncounted loss"
-                : "");
+    private static LostEvents lostOf(TraceSummary.ContainerStats c) {
+        return new LostEvents(c.lost(), c.lostUnknown());
     }
 
     /** Text safe inside a Markdown table cell. */

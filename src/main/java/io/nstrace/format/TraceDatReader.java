@@ -36,7 +36,9 @@ public final class TraceDatReader {
     private Long dateOffset;
     private ContainerMap containers = ContainerMap.empty();
     private final List<long[]> cpuStats = new ArrayList<>();
-    private final Map<Integer, String> statsText = new LinkedHashMap<>();
+    /** CPUSTAT texts by buffer name ("" = top) and CPU; a {@code Buffer: NAME} option starts a buffer's. */
+    private final Map<String, Map<Integer, String>> statsText = new LinkedHashMap<>();
+    private String statsBuffer = "";
     private final List<TraceData.Buffer> buffers = new ArrayList<>();
     private final List<Object[]> v6Buffers = new ArrayList<>();
 
@@ -156,7 +158,7 @@ public final class TraceDatReader {
         }
         for (int c = 0; c < cpus; c++) {
             list.add(new TraceData.CpuData(c, new TraceData.PageSource(file, table[c][0], table[c][1]),
-                    name.isEmpty() ? statsText.getOrDefault(c, "") : ""));
+                    stats(name, c)));
         }
         return new TraceData.Buffer(name, clk, list);
     }
@@ -176,9 +178,12 @@ public final class TraceDatReader {
             case TraceDatWriter.OPTION_CPUSTAT -> {
                 String text = cstring(data, 0);
                 String t = text.strip();
-                if (t.startsWith("CPU:")) {
+                if (t.startsWith("Buffer:")) {
+                    statsBuffer = t.substring(7).strip();
+                } else if (t.startsWith("CPU:")) {
                     int nl = t.indexOf('\n');
-                    statsText.put(Integer.parseInt(t.substring(4, nl < 0 ? t.length() : nl).strip()),
+                    statsText.computeIfAbsent(statsBuffer, k -> new LinkedHashMap<>()).put(
+                            Integer.parseInt(t.substring(4, nl < 0 ? t.length() : nl).strip()),
                             nl < 0 ? "" : t.substring(nl + 1));
                 }
             }
@@ -199,6 +204,11 @@ public final class TraceDatReader {
             }
             default -> v7Section(id, b, version);
         }
+    }
+
+    /** The CPUSTAT text of {@code cpu} in buffer {@code name} ("" for the top buffer), empty when absent. */
+    private String stats(String name, int cpu) {
+        return statsText.getOrDefault(name, Map.of()).getOrDefault(cpu, "");
     }
 
     static String cstring(byte[] data, int from) {
@@ -225,8 +235,7 @@ public final class TraceDatReader {
             long off = b.getLong(p + 4);
             long size = b.getLong(p + 12);
             p += 20;
-            list.add(new TraceData.CpuData(cpu, new TraceData.PageSource(file, off, size),
-                    name.isEmpty() ? statsText.getOrDefault(cpu, "") : ""));
+            list.add(new TraceData.CpuData(cpu, new TraceData.PageSource(file, off, size), stats(name, cpu)));
         }
         if (name.isEmpty()) {
             clock = clk;

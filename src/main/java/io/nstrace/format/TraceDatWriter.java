@@ -171,9 +171,17 @@ public final class TraceDatWriter {
         if (o.dateOffsetUs() != null) {
             option(b, OPTION_DATE, cstrBytes("0x" + Long.toHexString(o.dateOffsetUs())));
         }
-        for (TraceData.CpuData cd : d.buffers().getFirst().cpus()) {
-            if (!cd.stats().isEmpty()) {
-                option(b, OPTION_CPUSTAT, cstrBytes("CPU: " + cd.cpu() + "\n" + cd.stats()));
+        for (int i = 0; i < d.buffers().size(); i++) {
+            TraceData.Buffer buf = d.buffers().get(i);
+            boolean any = buf.cpus().stream().anyMatch(cd -> !cd.stats().isEmpty());
+            if (i > 0 && any) {
+                // trace-cmd's layout (add_buffer_stat): a marker, then the named buffer's CPUs
+                option(b, OPTION_CPUSTAT, cstrBytes("\nBuffer: " + buf.name() + "\n\n"));
+            }
+            for (TraceData.CpuData cd : buf.cpus()) {
+                if (!cd.stats().isEmpty()) {
+                    option(b, OPTION_CPUSTAT, cstrBytes("CPU: " + cd.cpu() + "\n" + cd.stats()));
+                }
             }
         }
         for (int i = 1; i < d.buffers().size(); i++) {

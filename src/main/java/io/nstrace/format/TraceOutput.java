@@ -40,7 +40,7 @@ public final class TraceOutput {
                 }
                 case json -> new JsonWriter(w, ctx).writeAll(events);
                 case summary -> {
-                    TraceSummary s = new TraceSummary(ctx).addAll(events);
+                    TraceSummary s = new TraceSummary(ctx).withStats(data).addAll(events);
                     s.write(w);
                     yield s.events();
                 }

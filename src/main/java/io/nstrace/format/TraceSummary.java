@@ -15,8 +15,10 @@ import java.util.TreeMap;
  * without an in-container PID, and the lost events and time span, all counted from the trace's own events. An
  * event belongs to the container of its task ({@link Attribution}, the rule every output shares); anything else
  * is "host": e.g. the outside side of a sched_switch or sched_wakeup, which the kernel records when either task
- * is traced. Lost counts come from the pages' missed-events flags and go to the container of the buffer they
- * were found in; -1 markers (count not stored) are counted separately.
+ * is traced. Lost events are counted per CPU of each buffer in the one model of {@link LostEvents}: the
+ * trace's own per-CPU stats (kernel overrun and drops, nstrace's discarded events; {@link #withStats}) together
+ * with the pages' missed-events flags; they go to the container of the buffer. Without stats, flagged pages
+ * without a stored count are an uncounted loss, reported apart.
  */
 public final class TraceSummary {
     /** The group of events whose task is in no traced container. */
@@ -27,10 +29,12 @@ public final class TraceSummary {
     private final EventContext context;
     private final SyscallNames syscalls;
     private final Map<String, Group> groups = new TreeMap<>();
+    /** Per buffer and CPU: {stored lost counts, flagged pages without a count} from the lost markers. */
+    private final Map<String, Map<Integer, long[]>> pageLoss = new TreeMap<>();
+    /** Per buffer and CPU: the trace's stats text (CPUSTAT). */
+    private final Map<String, Map<Integer, String>> cpuStats = new TreeMap<>();
     private long events;
     private long withoutPid;
-    private long lost;
-    private long lostUnknown;
     private long first = -1;
     private long last;
 
@@ -47,8 +51,7 @@ public final class TraceSummary {
      * is empty when no syscall entry events were recorded; {@code withoutContainerPid} counts its events whose
      * in-container PID is unknown (always 0 for "host").
      */
-    public record ContainerStats(String name, long events, long withoutContainerPid, long lost, long lostUnknown,
-                                 double seconds,
+    public record ContainerStats(String name, long events, long withoutContainerPid, long lost, long lostUnknown, double seconds,
                                  Map<String, Long> eventsByType, List<ProcessCount> topProcesses,
                                  List<Count> topSyscalls) {
     }
@@ -59,8 +62,6 @@ public final class TraceSummary {
         final Map<String, Long> bySyscall = new LinkedHashMap<>();
         long events;
         long withoutPid;
-        long lost;
-        long lostUnknown;
         long first = -1;
         long last;
     }
@@ -76,11 +77,22 @@ public final class TraceSummary {
 
     /** The summary of every event of {@code data}. */
     public static TraceSummary of(TraceData data) throws IOException {
-        TraceSummary s = new TraceSummary(EventContext.of(data), SyscallNames.forUname(data.options().uname()));
+        TraceSummary s = new TraceSummary(EventContext.of(data), SyscallNames.forUname(data.options().uname()))
+                .withStats(data);
         try (EventReader reader = new EventReader(data)) {
             s.addAll(reader);
         }
         return s;
+    }
+
+    /** Takes the per-CPU stats of every buffer of {@code data}: the kernel's counters and nstrace's discards. */
+    public TraceSummary withStats(TraceData data) {
+        for (TraceData.Buffer b : data.buffers()) {
+            for (TraceData.CpuData cd : b.cpus()) {
+                cpuStats.computeIfAbsent(b.name(), k -> new TreeMap<>()).put(cd.cpu(), cd.stats());
+            }
+        }
+        return this;
     }
 
     public TraceSummary addAll(Iterator<TraceEvent> it) {
@@ -92,14 +104,14 @@ public final class TraceSummary {
 
     public void add(TraceEvent e) {
         if (e.isLostMarker()) {
-            Group g = group(context.containerOfBuffer(e.buffer()).orElse(HOST));
+            long[] l = pageLoss.computeIfAbsent(e.buffer(), k -> new TreeMap<>())
+                    .computeIfAbsent(e.cpu(), k -> new long[2]);
             if (e.lost() > 0) {
-                lost += e.lost();
-                g.lost += e.lost();
+                l[0] += e.lost();
             } else {
-                lostUnknown++;
-                g.lostUnknown++;
+                l[1]++;
             }
+            group(bufferOwner(e.buffer()));
             return;
         }
         events++;
@@ -153,13 +165,45 @@ public final class TraceSummary {
         return containers(0).stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
+    /** Events lost in the whole trace ({@link LostEvents#count()}). */
     public long lost() {
-        return lost;
+        return lostEvents().count();
     }
 
-    /** Pages that flagged a loss without storing its size. */
+    /** Pages that flagged a loss of unknown size that no per-CPU counter of the trace covers. */
     public long lostUnknown() {
-        return lostUnknown;
+        return lostEvents().uncountedPages();
+    }
+
+    /** The lost events of the whole trace. */
+    public LostEvents lostEvents() {
+        return lostEvents(b -> true);
+    }
+
+    /** The lost events of the buffers whose owner {@code keep} accepts, summed per CPU in the one model. */
+    private LostEvents lostEvents(java.util.function.Predicate<String> keep) {
+        java.util.Set<String> buffers = new java.util.TreeSet<>(cpuStats.keySet());
+        buffers.addAll(pageLoss.keySet());
+        LostEvents sum = LostEvents.NONE;
+        for (String b : buffers) {
+            if (!keep.test(bufferOwner(b))) {
+                continue;
+            }
+            Map<Integer, String> stats = cpuStats.getOrDefault(b, Map.of());
+            Map<Integer, long[]> pages = pageLoss.getOrDefault(b, Map.of());
+            java.util.Set<Integer> cpus = new java.util.TreeSet<>(stats.keySet());
+            cpus.addAll(pages.keySet());
+            for (int cpu : cpus) {
+                long[] l = pages.getOrDefault(cpu, new long[2]);
+                sum = sum.plus(LostEvents.Cpu.of(stats.getOrDefault(cpu, ""), l[0], l[1]).asLost());
+            }
+        }
+        return sum;
+    }
+
+    /** The container a buffer holds, "host" when the map does not say. */
+    private String bufferOwner(String buffer) {
+        return context.containerOfBuffer(buffer).orElse(HOST);
     }
 
     /** Seconds from the first to the last event of the whole trace. */
@@ -177,9 +221,9 @@ public final class TraceSummary {
             List<Count> calls = g.bySyscall.entrySet().stream().sorted(byCount()).limit(top)
                     .map(c -> new Count(c.getKey(), c.getValue())).toList();
             double secs = g.first < 0 ? 0 : (g.last - g.first) / 1e9;
-            return new ContainerStats(ge.getKey(), g.events, g.withoutPid, g.lost, g.lostUnknown, secs,
-                    Map.copyOf(g.byType),
-                    procs, calls);
+            LostEvents lost = lostEvents(ge.getKey()::equals);
+            return new ContainerStats(ge.getKey(), g.events, g.withoutPid, lost.count(), lost.uncountedPages(), secs,
+                    Map.copyOf(g.byType), procs, calls);
         }).toList();
     }
 
@@ -192,8 +236,10 @@ public final class TraceSummary {
     }
 
     public void write(Writer out) throws IOException {
-        out.write(String.format("events: %d  lost: %d%s  duration: %.6f s%n", events, lost,
-                lostUnknown > 0 ? " (+" + lostUnknown + " pages with an uncounted loss)" : "", seconds()));
+        LostEvents l = lostEvents();
+        out.write(String.format("events: %d  lost: %d%s  duration: %.6f s%n", events, l.count(),
+                l.uncountedPages() > 0 ? " (+" + l.uncountedPages() + " pages with an uncounted loss)" : "",
+                seconds()));
         for (ContainerStats c : containers(5)) {
             if (c.events() == 0) {
                 continue;

@@ -57,7 +57,7 @@ public final class ContainerWaiter implements AutoCloseable {
      */
     private void rehearse() {
         try {
-            Recording.createPrivateDir(spool);
+            PrivateDir.ensureRoot(spool, "spool root", "give --spool DIR");
             NamespacedCommand gated = NamespacedCommand.start(List.of("true"), spool, proc);
             try {
                 Recording r = Recording.attach(sessions, TracedRun.container(discovery, gated, "rehearsal"), options,

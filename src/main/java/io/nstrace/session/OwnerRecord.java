@@ -12,12 +12,18 @@ import java.util.Map;
  * @param container  the container's name ("-" for the shared watcher instance)
  * @param instance   the instance name under instances/
  * @param tracefs    the tracefs root it lives in
+ * @param spool      the session's spool directory ({@code <spool root>/<instance>}), empty when it has none
  */
-public record OwnerRecord(long ownerPid, long ownerStart, String container, String instance, String tracefs) {
+public record OwnerRecord(long ownerPid, long ownerStart, String container, String instance, String tracefs,
+                          String spool) {
+    public OwnerRecord(long ownerPid, long ownerStart, String container, String instance, String tracefs) {
+        this(ownerPid, ownerStart, container, instance, tracefs, "");
+    }
 
     public String format() {
         return "owner_pid=" + ownerPid + "\nowner_start=" + ownerStart + "\ncontainer=" + oneLine(container)
-                + "\ninstance=" + instance + "\ntracefs=" + oneLine(tracefs) + "\n";
+                + "\ninstance=" + instance + "\ntracefs=" + oneLine(tracefs) + "\n"
+                + (spool == null || spool.isEmpty() ? "" : "spool=" + oneLine(spool) + "\n");
     }
 
     public static OwnerRecord parse(String text) {
@@ -32,7 +38,8 @@ public record OwnerRecord(long ownerPid, long ownerStart, String container, Stri
             throw new IllegalArgumentException("not an nstrace state file");
         }
         return new OwnerRecord(Long.parseLong(kv.get("owner_pid")), Long.parseLong(kv.getOrDefault("owner_start", "0")),
-                kv.getOrDefault("container", ""), kv.get("instance"), kv.getOrDefault("tracefs", ""));
+                kv.getOrDefault("container", ""), kv.get("instance"), kv.getOrDefault("tracefs", ""),
+                kv.getOrDefault("spool", ""));
     }
 
     private static String oneLine(String s) {

@@ -16,7 +16,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * per CPU ({@code <spool>/cpuN}), so start/stop cycles and dumps of a running session see one continuous trace.
  * The container map (host TID → in-container PID chain and comm) starts from the container's processes and
  * grows as the session admits joiners and new threads.
+ *
+ * <p>When the spool refuses a write (full, quota, I/O error), the recording stops tracing at once on a thread of
+ * its own, keeps what was spooled, counts what the readers drained afterwards as discarded (lost), and keeps the
+ * reason ({@link #failure()}); it cannot be started again.
  */
 public final class Recording implements SessionListener, AutoCloseable {
     private final Container container;
@@ -47,6 +50,9 @@ public final class Recording implements SessionListener, AutoCloseable {
     private long runningNanos;
     private volatile long segmentEventsBase;
     private volatile boolean exited;
+    private volatile String failure;
+    private volatile IOException failureCause;
+    private final java.util.Set<Integer> joiners = ConcurrentHashMap.newKeySet();
 
     private Recording(Container container, ProcFs proc) {
         this.container = container;
@@ -62,12 +68,12 @@ public final class Recording implements SessionListener, AutoCloseable {
      */
     public static Recording attach(SessionManager manager, Container container, SessionOptions options,
                                    Path spoolRoot, ProcFs proc) {
+        Path root = PrivateDir.ensureRoot(spoolRoot, "spool root", "give --spool DIR");
         Recording r = new Recording(container, proc);
-        r.session = manager.attach(container, options, r);
-        r.spoolDir = spoolRoot.resolve(r.session.instance().name());
+        r.session = manager.attach(container, options, r, root);
+        r.spoolDir = root.resolve(r.session.instance().name());
         try {
-            createPrivateDir(spoolRoot);
-            createPrivateDir(r.spoolDir);
+            PrivateDir.createChild(r.spoolDir, "spool directory");
         } catch (RuntimeException e) {
             r.session.detach();
             throw e;
@@ -94,6 +100,9 @@ public final class Recording implements SessionListener, AutoCloseable {
             throw NstraceException.user("session on '" + container.name() + "' is " + state.name().toLowerCase()
                     + (state == SessionState.ENDED ? " (the container exited)" : ""));
         }
+        if (failure() != null) {
+            throw NstraceException.environment("session on '" + container.name() + "' failed: " + failure());
+        }
         Path seg = spoolDir.resolve("seg-" + (++segments));
         segment = newSegment(seg);
         try {
@@ -117,6 +126,7 @@ public final class Recording implements SessionListener, AutoCloseable {
         Path seg = spoolDir.resolve("seg-" + (++segments));
         try {
             segment = Recorder.start(session.instance(), proc.root(), seg);
+            segment.onSpoolFailure(this::spoolFailed);
         } catch (RuntimeException e) {
             if (session.state() == SessionState.RUNNING) {
                 session.stop();
@@ -195,14 +205,25 @@ public final class Recording implements SessionListener, AutoCloseable {
         return segmentEventsBase + (r == null ? 0 : r.events());
     }
 
-    /** Events lost so far (page flags, overruns and drops of the folded segments, page flags of the running one). */
+    /**
+     * Events lost so far, in the model of {@link io.nstrace.format.LostEvents}: of the folded segments per CPU
+     * (overrun and drops read at stop, page flags, discarded), plus the page flags and discards of the running one.
+     */
     public synchronized long lost() {
         long folded = cpus.values().stream().mapToLong(c -> c.spool().lost()).sum();
         return folded + (segment == null ? 0 : segment.lost());
     }
 
+    /** Bytes spooled so far, the running segment included. */
     public synchronized long bytes() {
-        return cpus.values().stream().mapToLong(c -> c.bytes).sum();
+        return cpus.values().stream().mapToLong(c -> c.bytes).sum() + (segment == null ? 0 : segment.bytes());
+    }
+
+    /** Why the spool failed this recording ({@code spool DIR full (...): stopped after N MB; ...}), or null. */
+    public String failure() {
+        String f = failure;
+        IOException cause = failureCause;
+        return f != null || cause == null ? f : spoolProblem(spoolDir.getParent(), cause, bytes());
     }
 
     /** Time spent running (start to stop, summed over cycles). */
@@ -215,10 +236,12 @@ public final class Recording implements SessionListener, AutoCloseable {
         return exited;
     }
 
-    /** Joiners of this container: how many processes the session admitted after attach. */
+    /**
+     * Joiners of this container: processes admitted after attach that entered its namespace from outside
+     * ({@code docker exec}, {@code nsenter}: their parent is not in the namespace), not children forked inside.
+     */
     public int joinersAdded() {
-        return Math.max(0, (int) tasks.values().stream().map(t -> t.tid()).distinct().count()
-                - container.tids().size());
+        return joiners.size();
     }
 
     /** Drains, then removes the instance and the spool directory. */
@@ -237,7 +260,12 @@ public final class Recording implements SessionListener, AutoCloseable {
 
     @Override
     public void pidsAdded(TraceSession s, List<ProcessInfo> processes) {
+        ProcessProbe probe = new ProcessProbe(proc);
         for (ProcessInfo p : processes) {
+            if (!tasks.containsKey(p.pid()) && !tasks.containsKey(p.ppid())
+                    && !probe.inNamespace(p.ppid(), container.pidnsInode())) {
+                joiners.add(p.pid());
+            }
             addTask(p);
         }
     }
@@ -270,7 +298,49 @@ public final class Recording implements SessionListener, AutoCloseable {
         if (meta == null) {
             meta = TraceMeta.collect(session.instance(), proc.root(), cpuCount(), session.events());
         }
-        return Recorder.resume(session.instance(), meta, seg);
+        Recorder r = Recorder.resume(session.instance(), meta, seg);
+        r.onSpoolFailure(this::spoolFailed);
+        return r;
+    }
+
+    /**
+     * A reader's spool write failed (called on its thread, maybe while another thread holds this recording's
+     * lock to join it): note the cause at once, then stop tracing and drain on a thread of our own.
+     */
+    private void spoolFailed(IOException cause) {
+        if (failureCause == null) {
+            failureCause = cause;
+        }
+        Thread.ofPlatform().daemon().name("nstrace-spool-failed-" + container.name()).start(this::stopAfterFailure);
+    }
+
+    private synchronized void stopAfterFailure() {
+        try {
+            if (session.state() == SessionState.RUNNING) {
+                session.stop();
+            }
+            fold();
+        } catch (RuntimeException ignored) {
+            // detached meanwhile: nothing left to stop
+        }
+        if (failure == null) {
+            failure = spoolProblem(spoolDir.getParent(), failureCause, bytes());
+        }
+    }
+
+    /** {@code spool /tmp/x full (No space left on device): stopped after 6.8 MiB; events after that are lost}. */
+    static String spoolProblem(Path root, IOException cause, long bytes) {
+        String why = cause == null ? "write failed" : cause.getMessage();
+        boolean full = false;
+        if (cause instanceof io.nstrace.sys.NativeException n) {
+            why = io.nstrace.sys.Libc.strerror(n.errno());
+            full = n.errno() == io.nstrace.sys.Errno.ENOSPC || n.errno() == io.nstrace.sys.Errno.EDQUOT;
+        } else if (why != null) {
+            full = why.contains(io.nstrace.sys.Libc.strerror(io.nstrace.sys.Errno.ENOSPC))
+                    || why.contains(io.nstrace.sys.Libc.strerror(io.nstrace.sys.Errno.EDQUOT));
+        }
+        return String.format("spool %s %s (%s): stopped after %.1f MiB; events after that are lost", root,
+                full ? "full" : "failed", why, bytes / 1048576.0);
     }
 
     /** Drains the running segment and appends its per-CPU pages to the spool files. */
@@ -288,10 +358,19 @@ public final class Recording implements SessionListener, AutoCloseable {
             meta = c.meta();
         }
         cmdlines = c.cmdlines();
+        long kept = 0;
         for (CpuSpool s : c.cpus()) {
-            cpus.computeIfAbsent(s.cpu(), cpu -> new CpuTotal(cpu, spoolDir.resolve("cpu" + cpu))).add(s);
+            CpuTotal total = cpus.computeIfAbsent(s.cpu(), cpu -> new CpuTotal(cpu, spoolDir.resolve("cpu" + cpu)));
+            try {
+                total.add(s);
+                kept += s.events();
+            } catch (IOException e) {
+                if (failureCause == null) {
+                    failureCause = e;
+                }
+            }
         }
-        segmentEventsBase += c.events();
+        segmentEventsBase += kept;
         deleteTree(c.spoolDir());
     }
 
@@ -310,8 +389,7 @@ public final class Recording implements SessionListener, AutoCloseable {
         private long events;
         private long lostInPages;
         private long lostUncounted;
-        private long overrun;
-        private long dropped;
+        private long discarded;
         private String stats = "";
 
         CpuTotal(int cpu, Path file) {
@@ -319,41 +397,51 @@ public final class Recording implements SessionListener, AutoCloseable {
             this.file = file;
         }
 
-        void add(CpuSpool s) {
-            try (FileChannel in = FileChannel.open(s.file(), StandardOpenOption.READ);
-                 FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                         StandardOpenOption.APPEND)) {
-                long n = 0;
-                while (n < s.bytes()) {
-                    n += in.transferTo(n, s.bytes() - n, out);
+        /**
+         * Adds a segment's pages: the first segment's file is renamed into place (no copy, no space needed), later
+         * ones are appended. When the spool cannot take the copy, this file is cut back, the segment's events
+         * count as discarded, and the failure is thrown.
+         */
+        void add(CpuSpool s) throws IOException {
+            if (!Files.exists(file) && bytes == 0) {
+                Files.move(s.file(), file);
+            } else {
+                try {
+                    append(s);
+                } catch (IOException e) {
+                    discarded += s.events() + s.discarded();
+                    lostInPages += s.lostInPages();
+                    lostUncounted += s.lostPagesUncounted();
+                    stats = s.stats();
+                    throw e;
                 }
-            } catch (IOException e) {
-                throw NstraceException.environment("cannot append " + s.file() + " to " + file + ": "
-                        + e.getMessage());
             }
+            discarded += s.discarded();
             pages += s.pages();
             bytes += s.bytes();
             events += s.events();
             lostInPages += s.lostInPages();
             lostUncounted += s.lostPagesUncounted();
-            overrun = s.overrun();
-            dropped = s.dropped();
             stats = s.stats();
         }
 
-        CpuSpool spool() {
-            return new CpuSpool(cpu, file, pages, bytes, events, lostInPages, lostUncounted, overrun, dropped, stats);
-        }
-    }
-
-    static void createPrivateDir(Path dir) {
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
+        private void append(CpuSpool s) throws IOException {
+            try (FileChannel in = FileChannel.open(s.file(), StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                long n = 0;
+                try {
+                    while (n < s.bytes()) {
+                        n += in.transferTo(n, s.bytes() - n, out.position(bytes + n));
+                    }
+                } catch (IOException e) {
+                    out.truncate(bytes);
+                    throw e;
+                }
             }
-        } catch (IOException e) {
-            throw NstraceException.user("cannot create spool directory " + dir + ": " + e.getMessage());
+        }
+
+        CpuSpool spool() {
+            return new CpuSpool(cpu, file, pages, bytes, events, lostInPages, lostUncounted, discarded, stats);
         }
     }
 

@@ -37,9 +37,12 @@ public final class Recordings implements AutoCloseable {
         }
     }
 
-    /** One line of {@code status}: what a recording did so far. */
+    /**
+     * One line of {@code status}: what a recording did so far; {@code failure} says why its spool stopped it
+     * (null when it did not).
+     */
     public record Status(String name, String container, SessionState state, long events, long lost, long bytes,
-                         java.time.Duration duration, int joiners, boolean dumped) {
+                         java.time.Duration duration, int joiners, boolean dumped, String failure) {
     }
 
     public Recordings(Supplier<SessionManager> manager, Supplier<ProcFs> proc) {
@@ -163,7 +166,7 @@ public final class Recordings implements AutoCloseable {
             Recording r = e.recording;
             long events = r.events();
             out.add(new Status(name, r.container().name(), r.session().state(), events, r.lost(), r.bytes(),
-                    r.duration(), r.joinersAdded(), !pending(e, events)));
+                    r.duration(), r.joinersAdded(), !pending(e, events), r.failure()));
         });
         return out;
     }
@@ -192,7 +195,10 @@ public final class Recordings implements AutoCloseable {
             e.rateEvents = events;
             e.rateNanos = now;
             SessionState state = e.recording.session().state();
-            if (state == SessionState.RUNNING) {
+            String failure = e.recording.failure();
+            if (failure != null) {
+                lines.add(String.format("%s failed lost %,d: %s", name, e.recording.lost(), failure));
+            } else if (state == SessionState.RUNNING) {
                 lines.add(String.format("%s running %,d ev/s lost %,d", name, rate, e.recording.lost()));
             }
         });

@@ -74,10 +74,19 @@ public final class SessionManager implements AutoCloseable {
      * behind: the instance and its state file are removed before the error propagates.
      */
     public TraceSession attach(Container c, SessionOptions o, SessionListener listener) {
+        return attach(c, o, listener, null);
+    }
+
+    /**
+     * As {@link #attach(Container, SessionOptions, SessionListener)}; the state file also names the session's
+     * spool directory {@code <spoolRoot>/<instance>} (when {@code spoolRoot} is not null), so that
+     * {@code nstrace reset} removes it with the instance when this process dies without detaching.
+     */
+    public TraceSession attach(Container c, SessionOptions o, SessionListener listener, java.nio.file.Path spoolRoot) {
         List<EventId> events = catalog.selector().resolve(o.eventSpecs());
         String name = InstanceNames.forContainer(c.name());
         stateDir.write(new OwnerRecord(ProcessHandle.current().pid(), ownStart(), c.name(), name,
-                traceFs.root().toString()));
+                traceFs.root().toString(), spoolRoot == null ? "" : spoolRoot.resolve(name).toString()));
         TraceInstance instance;
         try {
             instance = store.create(name);

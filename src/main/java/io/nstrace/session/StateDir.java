@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
-/** The directory of ownership files ({@code /run/nstrace} by default): {@code <instance>.session} each. */
+/**
+ * The directory of ownership files ({@code /run/nstrace} by default): {@code <instance>.session} each. It is
+ * created and checked as {@link PrivateDir} says (no symbolic link, owned by nstrace's user, 0700).
+ */
 public final class StateDir {
     public static final Path DEFAULT = Path.of("/run/nstrace");
     static final String SUFFIX = ".session";
@@ -32,8 +35,8 @@ public final class StateDir {
 
     /** Records ownership; written before the instance is configured so a kill mid-attach leaves a findable orphan. */
     public void write(OwnerRecord record) {
+        PrivateDir.ensureRoot(dir, "state directory", "set NSTRACE_STATE_DIR");
         try {
-            Files.createDirectories(dir);
             Path tmp = dir.resolve("." + record.instance() + ".tmp");
             Files.writeString(tmp, record.format());
             Files.move(tmp, fileOf(record.instance()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);

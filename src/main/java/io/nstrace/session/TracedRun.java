@@ -30,7 +30,7 @@ public final class TracedRun implements AutoCloseable {
     /** Starts {@code argv} traced; the gate FIFO lives in {@code spoolRoot} (0700) until released. */
     public static TracedRun start(List<String> argv, SessionManager sessions, ContainerDiscovery discovery,
                                   SessionOptions options, Path spoolRoot, ProcFs proc) {
-        Recording.createPrivateDir(spoolRoot);
+        PrivateDir.ensureRoot(spoolRoot, "spool root", "give --spool DIR");
         NamespacedCommand command = NamespacedCommand.start(argv, spoolRoot, proc);
         Recording recording = null;
         try {

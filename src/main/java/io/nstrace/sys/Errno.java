@@ -12,7 +12,9 @@ public final class Errno {
     public static final int EBUSY = 16;
     public static final int EINVAL = 22;
     public static final int ENOTTY = 25;
+    public static final int ENOSPC = 28;
     public static final int ENOSYS = 38;
+    public static final int EDQUOT = 122;
 
     private Errno() {
     }

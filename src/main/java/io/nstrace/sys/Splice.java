@@ -31,6 +31,8 @@ public final class Splice implements AutoCloseable {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CAPTURE);
     private static final MethodHandle PIPE2 = LINKER.downcallHandle(LINKER.defaultLookup().find("pipe2").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE);
+    private static final MethodHandle READ = LINKER.downcallHandle(LINKER.defaultLookup().find("read").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE);
     private static final MethodHandle FCNTL = LINKER.downcallHandle(LINKER.defaultLookup().find("fcntl").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE, Linker.Option.firstVariadicArg(2));
 
@@ -77,6 +79,29 @@ public final class Splice implements AutoCloseable {
                 throw new NativeException("splice", what, Errno.EINVAL);
             }
             left -= n;
+        }
+    }
+
+    /**
+     * Takes exactly {@code len} bytes out of the pipe into {@code buf} (native memory, at least {@code len}
+     * bytes) with read(2): what {@link #drainTo} could not move, so the pipe is empty again.
+     */
+    public void readInto(MemorySegment buf, long len, String what) throws NativeException {
+        long done = 0;
+        while (done < len) {
+            long n;
+            try {
+                n = (long) READ.invokeExact(state, readEnd, buf.asSlice(done), len - done);
+            } catch (Throwable t) {
+                throw new IllegalStateException("read " + what, t);
+            }
+            if (n > 0) {
+                done += n;
+            } else if (n == 0) {
+                throw new NativeException("read", what, Errno.EINVAL);
+            } else if (errno() != Errno.EINTR) {
+                throw new NativeException("read", what, errno());
+            }
         }
     }
 

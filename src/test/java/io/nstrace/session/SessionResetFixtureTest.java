@@ -52,7 +52,7 @@ class SessionResetFixtureTest {
             assertEquals(0, r.exitCode(), r.err());
             assertEquals("{\"instances\":[\"nstrace-dead-999-00000001\",\"nstrace-watch-999-00000002\"],"
                     + "\"stateFiles\":[\"nstrace-dead-999-00000001\",\"nstrace-gone-4242-00000005\","
-                    + "\"nstrace-watch-999-00000002\"]}\n", r.out());
+                    + "\"nstrace-watch-999-00000002\"],\"spools\":[]}\n", r.out());
         }
         assertEquals(List.of("nstrace-live-4242-00000003", "nstrace-norecord-1-00000004", "other-tool"),
                 s.fx().traceFs().instanceNames());
