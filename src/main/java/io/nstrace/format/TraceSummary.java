@@ -92,8 +92,9 @@ public final class TraceSummary {
                 lost += e.lost();
                 g.lost += e.lost();
             } else {
-                lostUnknown++;
-                g.lostUnknown++;
+                long pages = Math.max(1, e.droppedPages()); // a damaged page left out: its events are unknown
+                lostUnknown += pages;
+                g.lostUnknown += pages;
             }
             return;
         }

@@ -82,8 +82,16 @@ class ReportCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(26, Files.readAllLines(out).size());
         assertTrue(Files.readAllLines(out).getFirst().contains("\"container\":\"web\",\"containerPid\":7"));
-        CliRun none = CliRun.run(Path.of("/proc"), tmp, "report", "--container", "db", dat().toString());
-        assertEquals(List.of("cpus=1"), none.out().lines().toList());
+        CliRun web = CliRun.run(Path.of("/proc"), tmp, "report", "--container", "web", dat().toString());
+        assertEquals(27, web.out().lines().count(), web.err());
+    }
+
+    @Test
+    void unknownContainerIsAnErrorListingTheFilesContainers() throws IOException {
+        CliRun none = CliRun.run(Path.of("/proc"), tmp, "report", "--container", "nosuch", dat().toString());
+        assertEquals(1, none.exitCode());
+        assertEquals("", none.out());
+        assertEquals("nstrace report: no container 'nosuch' in " + dat() + "; it has: web\n", none.err());
     }
 
     @Test
