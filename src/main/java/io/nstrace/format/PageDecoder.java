@@ -236,7 +236,8 @@ public final class PageDecoder {
 
     private static void need(int pos, long bytes, int end, int base, String what) {
         if (pos + bytes > end) {
-            throw damaged(pos, base, what + " runs past the committed data (" + (end - base) + " bytes)");
+            throw new DamagedPageException(what + " at page offset " + (pos - base)
+                    + " runs past the committed data, which ends at page offset " + (end - base));
         }
     }
 
