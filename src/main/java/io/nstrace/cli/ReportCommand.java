@@ -61,7 +61,8 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         TraceData data = read(file, salvage);
         checkContainer(data);
-        salvageNotes(file, data).forEach(spec.commandLine().getErr()::println);
+        String prefix = spec.qualifiedName() + ": ";
+        salvageNotes(file, data).forEach(note -> spec.commandLine().getErr().println(prefix + note));
         spec.commandLine().getErr().flush();
         OutputFormat used = OutputFormat.valueOf(format.name());
         try {

@@ -130,7 +130,7 @@ class ReportCommandTest {
                 cut.toString());
         assertEquals(0, salvaged.exitCode(), salvaged.err());
         long lostPages = (end[0] - (at - 7)) / 4096;
-        assertEquals(cut + ": buffer faults-dat-db cpu 1: left out " + lostPages + " of " + (lostPages + 1)
+        assertEquals("nstrace report: " + cut + ": buffer faults-dat-db cpu 1: left out " + lostPages + " of " + (lostPages + 1)
                 + " pages (" + String.format("%,d", lostPages * 4096) + " bytes) as lost: data ends at byte " + at
                 + ", file declares " + end[0] + "\n", salvaged.err());
         assertTrue(salvaged.out().startsWith("events: "), salvaged.out());
