@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Checks the CPU data of a trace file before anything is decoded from it: every CPU's declared offset and size
  * against the file's size, the page size and each other, then every page (its commit length, every event's
- * header and length, that each event type has a format and is at least as long as it, and that time never goes
+ * header and length, that each event is at least as long as its type's format, and that time never goes
  * back from one page to the next). A strict check throws the first damage found; a salvaging one returns the
  * data with each damaged part listed in {@link TraceData.CpuData#dropped()}, which {@link EventReader} skips and
  * marks as lost.
@@ -198,11 +198,9 @@ final class PageScan {
         }
         int type = EventDecoder.type(buf, offset);
         Integer min = minLength.get(type);
-        if (min == null) {
-            throw new PageDecoder.DamagedPageException("event type " + type + " at page offset " + offset
-                    + " has no format in the file");
-        }
-        if (length < min) {
+        // a type without a format is not damage by itself: events another tool enabled in the same buffer
+        // (trace-cmd's top level) have none; reports show them as unknown, as trace-cmd does
+        if (min != null && length < min) {
             throw new PageDecoder.DamagedPageException("event type " + type + " at page offset " + offset + " has "
                     + length + " bytes, its format needs " + min);
         }

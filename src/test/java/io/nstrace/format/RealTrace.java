@@ -52,7 +52,10 @@ final class RealTrace {
         return pages;
     }
 
-    /** The events (lost markers excluded) and the damaged pages marked lost, reading {@code data} to the end. */
+    /**
+     * The events (lost markers excluded) and the damaged pages marked lost (a marker without a page count, for a
+     * CPU whose table is lost, counts 1), reading {@code data} to the end. The file has no kernel losses.
+     */
     static long[] count(TraceData data) throws IOException {
         long events = 0;
         long dropped = 0;
@@ -60,7 +63,7 @@ final class RealTrace {
             while (r.hasNext()) {
                 TraceEvent e = r.next();
                 if (e.isLostMarker()) {
-                    dropped += e.droppedPages();
+                    dropped += Math.max(1, e.droppedPages()); // 1 for a CPU whose data is all lost
                 } else {
                     events++;
                 }
