@@ -34,6 +34,7 @@ final class PageScan {
         final long offset;
         long end;
         long intactEnd;
+        boolean impossible;
         final List<TraceData.Dropped> bad = new ArrayList<>();
 
         Region(int buffer, TraceData.CpuData cpu, String where) {
@@ -106,6 +107,7 @@ final class PageScan {
         if (r.offset < 0 || length < 0 || r.end < r.offset) {
             r.drop(r.offset, r.offset, "data at byte " + r.offset + " (" + length + " bytes) is impossible");
             r.intactEnd = r.offset;
+            r.impossible = true;
         } else if (r.offset % pageSize != 0 || r.offset < dataStart) {
             r.drop(r.offset, r.end, "data offset " + r.offset + (r.offset < dataStart
                     ? " lies inside the headers (they end at byte " + dataStart + ")"
@@ -258,8 +260,9 @@ final class PageScan {
                 if (r == null || r.bad.isEmpty()) {
                     cpus.add(c);
                 } else {
-                    TraceData.PageSource p = r.end < r.offset || c.pages().length() < 0
-                            ? new TraceData.PageSource(c.pages().file(), Math.max(0, r.offset), 0) : c.pages();
+                    // no page of an impossible region is read: it keeps its reason, and no bytes
+                    TraceData.PageSource p = r.impossible
+                            ? new TraceData.PageSource(c.pages().file(), 0, 0) : c.pages();
                     cpus.add(new TraceData.CpuData(c.cpu(), p, c.stats(), merged(r)));
                 }
             }

@@ -201,6 +201,13 @@ class TraceDatDamageTest {
         Files.write(file, b);
         assertTrue(assertThrows(DamagedTraceException.class, () -> TraceDatReader.read(file)).getMessage()
                 .contains("cpu 0 data overlaps cpu 1's at byte"));
+        bb.putLong(table, -4096); // found by the fuzz test: a salvage then read at a negative position
+        Files.write(file, b);
+        assertEquals(file + ": cpu 0 data at byte -4096 (" + bb.getLong(table + 8) + " bytes) is impossible",
+                assertThrows(DamagedTraceException.class, () -> TraceDatReader.read(file)).getMessage());
+        long cpu0 = RealTrace.pages().stream().filter(p -> p.buffer().isEmpty() && p.cpu() == 0)
+                .mapToLong(RealTrace.Page::events).sum();
+        assertEquals(RealTrace.EVENTS - cpu0, RealTrace.count(TraceDatReader.salvage(file))[0]);
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
