@@ -1,6 +1,8 @@
 package io.nstrace.cli;
 
 import io.nstrace.NstraceException;
+import io.nstrace.format.ContainerMap;
+import io.nstrace.format.DamagedTraceException;
 import io.nstrace.format.OutputFormat;
 import io.nstrace.format.TraceData;
 import io.nstrace.format.TraceDatReader;
@@ -14,12 +16,22 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
-/** {@code nstrace report FILE}: converts a trace.dat (nstrace's or trace-cmd's) to text, JSON Lines or a summary. */
+/**
+ * {@code nstrace report FILE}: converts a trace.dat (nstrace's or trace-cmd's) to text, JSON Lines or a summary.
+ * A cut or damaged file is refused (exit 1, one line naming the file and the damage) unless {@code --salvage}
+ * is given: then every intact page is reported, the damaged ones are marked as lost in the output and listed on
+ * stderr (one line per damaged CPU), and the exit status is 0.
+ */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Convert a trace.dat (written by nstrace or trace-cmd) to text, JSON Lines or a summary.")
 public final class ReportCommand implements Callable<Integer> {
@@ -40,31 +52,88 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of stdout.")
     Path output;
 
+    @Option(names = "--salvage", description = {"Report a cut or damaged file anyway: keep every intact page, "
+            + "mark the damaged ones as lost and list them on stderr.",
+            "Without it such a file is refused (exit 1)."})
+    boolean salvage;
+
     @Override
     public Integer call() throws IOException {
-        TraceData data = read(file);
+        TraceData data = read(file, salvage);
+        checkContainer(data);
+        String prefix = spec.qualifiedName() + ": ";
+        salvageNotes(file, data).forEach(note -> spec.commandLine().getErr().println(prefix + note));
+        spec.commandLine().getErr().flush();
         OutputFormat used = OutputFormat.valueOf(format.name());
-        if (output != null) {
-            try (OutputStream os = Files.newOutputStream(output)) {
+        try {
+            if (output != null) {
+                try (OutputStream os = Files.newOutputStream(output)) {
+                    TraceOutput.write(data, used, os, container);
+                }
+                return 0;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            try (OutputStream os = OutputMixin.textStream(out)) {
                 TraceOutput.write(data, used, os, container);
             }
-            return 0;
+            out.flush();
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof DamagedTraceException d) {
+                throw NstraceException.user(d.getMessage()); // the file changed after it was checked
+            }
+            throw e;
         }
-        PrintWriter out = spec.commandLine().getOut();
-        try (OutputStream os = OutputMixin.textStream(out)) {
-            TraceOutput.write(data, used, os, container);
-        }
-        out.flush();
         return 0;
     }
 
-    static TraceData read(Path file) {
+    static TraceData read(Path file, boolean salvage) {
         try {
-            return TraceDatReader.read(file);
+            return salvage ? TraceDatReader.salvage(file) : TraceDatReader.read(file);
         } catch (NoSuchFileException e) {
             throw NstraceException.user("no such file: " + file);
-        } catch (IOException | RuntimeException e) {
+        } catch (DamagedTraceException e) {
+            throw NstraceException.user(e.getMessage() + (salvage ? "" : " (--salvage reports the intact pages)"));
+        } catch (IOException e) {
             throw NstraceException.user("cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /** An unknown {@code --container} is an error that lists the containers the file has. */
+    private void checkContainer(TraceData data) {
+        if (container == null) {
+            return;
+        }
+        ContainerMap map = data.options().containers();
+        Set<String> names = new TreeSet<>();
+        map.containers().forEach(c -> names.add(c.name()));
+        map.tasks().values().forEach(t -> names.add(t.container()));
+        names.remove("");
+        if (!names.contains(container)) {
+            throw NstraceException.user("no container '" + container + "' in " + file + (names.isEmpty()
+                    ? "; it names no containers (not recorded by nstrace)" : "; it has: " + String.join(", ", names)));
+        }
+    }
+
+    /** One line per CPU a salvaging read left pages out of: how many, and the first damage found there. */
+    static List<String> salvageNotes(Path file, TraceData data) {
+        List<String> notes = new ArrayList<>();
+        for (TraceData.Buffer b : data.buffers()) {
+            for (TraceData.CpuData c : b.cpus()) {
+                if (c.dropped().isEmpty()) {
+                    continue;
+                }
+                long declared = Math.max(0, c.pages().length());
+                String where = file + ": " + (b.name().isEmpty() ? "" : "buffer " + b.name() + " ") + "cpu " + c.cpu();
+                if (declared == 0) {
+                    notes.add(where + ": all data lost: " + c.dropped().getFirst().reason());
+                    continue;
+                }
+                notes.add(String.format("%s: left out %,d of %,d pages (%,d bytes) as lost: %s%s", where,
+                        c.droppedPages(data.pageSize()), (declared + data.pageSize() - 1) / data.pageSize(),
+                        c.droppedBytes(), c.dropped().getFirst().reason(),
+                        c.dropped().size() > 1 ? " (and " + (c.dropped().size() - 1) + " more damaged parts)" : ""));
+            }
+        }
+        return notes;
     }
 }

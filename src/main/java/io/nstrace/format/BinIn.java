@@ -1,6 +1,5 @@
 package io.nstrace.format;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,6 +22,10 @@ final class BinIn {
         this.order = o;
     }
 
+    long size() throws IOException {
+        return ch.size();
+    }
+
     long pos() {
         return pos;
     }
@@ -32,13 +35,19 @@ final class BinIn {
     }
 
     byte[] bytes(long n) throws IOException {
-        if (n < 0 || n > Integer.MAX_VALUE - 16 || pos + n > ch.size()) {
-            throw new EOFException("truncated trace file " + name + ": need " + n + " bytes at offset " + pos);
+        long size = ch.size();
+        if (pos < 0 || pos > size) {
+            throw new DamagedTraceException(name + ": points to byte " + pos + ", past the end of the file (" + size
+                    + " bytes)");
+        }
+        if (n < 0 || n > size - pos || n > Integer.MAX_VALUE - 16) {
+            throw new DamagedTraceException(name + ": needs " + Long.toUnsignedString(n) + " bytes at byte " + pos
+                    + ", the file ends at byte " + size);
         }
         ByteBuffer b = ByteBuffer.allocate((int) n);
         while (b.hasRemaining()) {
             if (ch.read(b, pos + b.position()) < 0) {
-                throw new EOFException("truncated trace file " + name + " at offset " + pos);
+                throw new DamagedTraceException(name + ": file shrank while being read, at byte " + pos);
             }
         }
         pos += n;
@@ -66,7 +75,6 @@ final class BinIn {
     }
 
     String cstr() throws IOException {
-        StringBuilder sb = new StringBuilder();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         while (true) {
             int c = u8();
@@ -75,7 +83,7 @@ final class BinIn {
             }
             out.write(c);
             if (out.size() > 1 << 20) {
-                throw new IOException("unterminated string in " + name + " at offset " + pos);
+                throw new DamagedTraceException(name + ": unterminated string at byte " + pos);
             }
         }
     }

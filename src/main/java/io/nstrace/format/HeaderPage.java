@@ -33,6 +33,29 @@ public record HeaderPage(int timestampOffset, int commitOffset, int commitSize, 
         return new HeaderPage(ts, commitOff, commitSize, data, text);
     }
 
+    /**
+     * {@link #parse(String)} for a header read from a file: the timestamp, commit and data fields must all be
+     * there and fit in front of the data of a {@code pageSize}-byte page.
+     *
+     * @throws IllegalArgumentException saying what is missing or impossible
+     */
+    public static HeaderPage parseChecked(String text, int pageSize) {
+        for (String field : new String[] {" timestamp;", " commit;", " data;"}) {
+            if (!text.contains(field)) {
+                throw new IllegalArgumentException("header_page has no" + field.replace(";", "") + " field");
+            }
+        }
+        HeaderPage h = parse(text);
+        if (h.commitSize() != 4 && h.commitSize() != 8 || h.timestampOffset() < 0 || h.commitOffset() < 0
+                || h.timestampOffset() + 8 > h.dataOffset() || h.commitOffset() + h.commitSize() > h.dataOffset()
+                || h.dataOffset() >= pageSize) {
+            throw new IllegalArgumentException("header_page layout is impossible (timestamp at " + h.timestampOffset()
+                    + ", commit at " + h.commitOffset() + " size " + h.commitSize() + ", data at " + h.dataOffset()
+                    + ", page of " + pageSize + " bytes)");
+        }
+        return h;
+    }
+
     /** The header of a 64-bit little-endian kernel, as this machine's events/header_page describes it. */
     public static HeaderPage default64() {
         return parse("""

@@ -10,7 +10,8 @@ import java.util.Map;
  * (host), {@code comm}, {@code container} (of the event's task, null for the host's; see {@link Attribution}),
  * {@code containerPid} (null when unknown), {@code buffer} (the container whose buffer recorded it, only when that
  * is not {@code container}), {@code fields} (the non-common fields). Dropped
- * events become {@code {"ts":..,"cpu":..,"lost":N}} (N -1 when the kernel did not count them). Function-tracer
+ * events become {@code {"ts":..,"cpu":..,"lost":N}} (N -1 when the kernel did not count them; with
+ * {@code "dropped_pages":P} when a salvaging read left out P damaged pages there). Function-tracer
  * events give {@code ip}, {@code parent_ip} and {@code func} as kernel symbol names (hex when unknown) and the raw
  * address as a hex string in {@code ip_addr}, {@code parent_ip_addr}, {@code func_addr}.
  */
@@ -43,6 +44,9 @@ public final class JsonWriter implements EventWriter {
         o.put("cpu", e.cpu());
         if (e.isLostMarker()) {
             o.put("lost", e.lost());
+            if (e.droppedPages() > 0) {
+                o.put(TraceEvent.DROPPED_PAGES, e.droppedPages());
+            }
             return o;
         }
         o.put("event", e.eventName());

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * numbers are differences of the overrun counter, so the overrun read at stop covers them and every flagged page
  * without a number. A CPU's loss is therefore {@code max(stored counts, overrun) + dropped + discarded}. Without
  * the stats text (a live segment, a file without CPUSTAT options) the flagged pages without a number are an
- * unknown loss and are counted apart as {@code uncountedPages}.
+ * unknown loss and are counted apart as {@code uncountedPages}, as are the damaged pages a {@code --salvage} read
+ * left out (no counter covers those).
  *
  * <p>In a trace.dat the stats text is the CPUSTAT option of each CPU (trace-cmd's layout: the top buffer's CPUs,
  * then {@code Buffer: NAME} and that buffer's CPUs), with nstrace's own discarded count as an extra
@@ -39,16 +40,22 @@ public record LostEvents(long count, long uncountedPages) {
      * @param discarded      events nstrace read but could not keep (spool full or failing)
      * @param inPages        the counts the pages stored ({@code MISSING_STORED})
      * @param uncountedPages pages flagged {@code MISSING_EVENTS} without a count
+     * @param damagedPages   pages a salvaging read left out as damaged: no kernel counter covers them
      * @param statsKnown     whether the kernel's counters were read (then they cover every flagged page)
      */
     public record Cpu(long overrun, long dropped, long discarded, long inPages, long uncountedPages,
-                      boolean statsKnown) {
+                      long damagedPages, boolean statsKnown) {
         /** A CPU's losses from its stats text (empty when unknown) and what its pages said. */
         public static Cpu of(String stats, long inPages, long uncountedPages) {
+            return of(stats, inPages, uncountedPages, 0);
+        }
+
+        /** {@link #of(String, long, long)}, plus the pages a salvaging read left out. */
+        public static Cpu of(String stats, long inPages, long uncountedPages, long damagedPages) {
             boolean known = stats != null && stats.contains("overrun:");
             String s = stats == null ? "" : stats;
             return new Cpu(stat(s, "overrun"), stat(s, "dropped events"), stat(s, DISCARDED), inPages,
-                    uncountedPages, known);
+                    uncountedPages, damagedPages, known);
         }
 
         /** Events lost on this CPU. */
@@ -57,7 +64,7 @@ public record LostEvents(long count, long uncountedPages) {
         }
 
         public LostEvents asLost() {
-            return new LostEvents(total(), statsKnown ? 0 : uncountedPages);
+            return new LostEvents(total(), (statsKnown ? 0 : uncountedPages) + damagedPages);
         }
     }
 

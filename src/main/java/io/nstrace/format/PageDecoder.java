@@ -22,9 +22,11 @@ public final class PageDecoder {
     /**
      * What the page header said and how many data events the page held.
      *
-     * @param lost events lost before this page: the stored count, -1 when only flagged (count unknown), else 0
+     * @param lost          events lost before this page: the stored count, -1 when only flagged (count unknown), else 0
+     * @param lastTimestamp the clock after the page's last event, time extend or time stamp
      */
-    public record PageInfo(long timestamp, int dataLength, boolean missedEvents, long lost, int events) {
+    public record PageInfo(long timestamp, int dataLength, boolean missedEvents, long lost, int events,
+                           long lastTimestamp) {
     }
 
     private PageDecoder() {
@@ -57,20 +59,25 @@ public final class PageDecoder {
         int end = Math.min(data + (int) (commit(page, base, header) & HeaderPage.COMMIT_MASK), page.limit());
         int events = 0;
         int pos = data;
-        while (pos + 4 <= end) {
+        while (pos + 8 <= end) { // kernel pages: no event is shorter than 8 bytes but a 4-byte end padding
             int word = page.getInt(pos);
             int typeLen = word & 0x1f;
+            int step;
             if (typeLen == 0) {
                 events++;
-                pos += 8 + ((page.getInt(pos + 4) - 4 + 3) & ~3);
+                step = 8 + ((page.getInt(pos + 4) - 4 + 3) & ~3);
             } else if (typeLen <= 28) {
                 events++;
-                pos += 4 + typeLen * 4;
+                step = 4 + typeLen * 4;
             } else if (typeLen == TYPE_PADDING) {
-                pos = (word >>> 5) == 0 ? end : pos + 4 + page.getInt(pos + 4);
+                step = (word >>> 5) == 0 ? end - pos : 4 + page.getInt(pos + 4);
             } else {
-                pos += 8;
+                step = 8;
             }
+            if (step <= 0) {
+                break; // a damaged length: never loop or walk backwards (decode() says what is wrong)
+            }
+            pos += step;
         }
         return events;
     }
@@ -117,25 +124,59 @@ public final class PageDecoder {
         return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? a | b << 32 : b | a << 32;
     }
 
-    /** Decodes the page starting at index {@code base} of {@code page}; {@code visitor} may be null (count only). */
+    /**
+     * A page that cannot be what the kernel wrote: its commit length exceeds the page or has unknown flags, or an
+     * event header or length, a padding or a time stamp runs past the committed data. The message says what,
+     * with offsets relative to the page.
+     */
+    public static final class DamagedPageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public DamagedPageException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Decodes the page starting at index {@code base} of {@code page}, which extends to {@code page.limit()};
+     * {@code visitor} may be null (count only). Every length is checked against the committed data before it is
+     * used, so a damaged page throws {@link DamagedPageException} before the visitor sees any event past the
+     * damage, and never loops or reads outside the page.
+     */
     public static PageInfo decode(ByteBuffer page, int base, HeaderPage header, Visitor visitor) {
-        long ts = page.getLong(base + header.timestampOffset());
-        long commit = header.commitSize() == 8 ? page.getLong(base + header.commitOffset())
-                : page.getInt(base + header.commitOffset()) & 0xffffffffL;
-        int length = (int) (commit & HeaderPage.COMMIT_MASK);
         int data = base + header.dataOffset();
-        int end = Math.min(data + length, page.limit());
+        if (data > page.limit() || base + header.commitOffset() + header.commitSize() > page.limit()
+                || base + header.timestampOffset() + 8 > page.limit()) {
+            throw new DamagedPageException("page of " + (page.limit() - base) + " bytes is shorter than its header");
+        }
+        long pageTs = page.getLong(base + header.timestampOffset());
+        // the kernel sets the flags with local_add of an int: on a 64-bit kernel the upper half is their sign
+        long commit = commit(page, base, header) & 0xffffffffL;
+        if ((commit & ~(HeaderPage.COMMIT_MASK | HeaderPage.MISSING_EVENTS | HeaderPage.MISSING_STORED)) != 0) {
+            throw new DamagedPageException("commit word 0x" + Long.toHexString(commit) + " has unknown flags");
+        }
+        int length = (int) (commit & HeaderPage.COMMIT_MASK);
+        int end = data + length;
+        if (length > page.limit() - data) {
+            throw new DamagedPageException("commit length " + length + " exceeds the page's "
+                    + (page.limit() - data) + " data bytes");
+        }
         boolean missed = (commit & HeaderPage.MISSING_EVENTS) != 0;
         long lost = 0;
         if (missed) {
             lost = -1;
-            if ((commit & HeaderPage.MISSING_STORED) != 0 && end + header.commitSize() <= page.limit()) {
+            if ((commit & HeaderPage.MISSING_STORED) != 0) {
+                if (end + header.commitSize() > page.limit()) {
+                    throw new DamagedPageException("lost-events count stored past the end of the page");
+                }
                 lost = header.commitSize() == 8 ? page.getLong(end) : page.getInt(end) & 0xffffffffL;
             }
         }
+        long ts = pageTs;
         int events = 0;
         int pos = data;
-        while (pos + 4 <= end) {
+        while (pos < end) {
+            need(pos, 4, end, base, "event header");
             int word = page.getInt(pos);
             int typeLen = word & 0x1f;
             long delta = (word >>> 5) & 0x7ffffffL;
@@ -144,40 +185,63 @@ public final class PageDecoder {
                     if (delta == 0) {
                         pos = end;
                     } else {
-                        pos += 4 + page.getInt(pos + 4);
+                        need(pos, 8, end, base, "padding");
+                        int size = page.getInt(pos + 4);
+                        if (size < 4 || (size & 3) != 0) {
+                            throw damaged(pos, base, "padding of " + size + " bytes");
+                        }
+                        need(pos, 4L + size, end, base, "padding");
+                        pos += 4 + size;
                     }
                 }
                 case TYPE_TIME_EXTEND -> {
+                    need(pos, 8, end, base, "time extend");
                     ts += ((page.getInt(pos + 4) & 0xffffffffL) << 27) | delta;
                     pos += 8;
                 }
                 case TYPE_TIME_STAMP -> {
+                    need(pos, 8, end, base, "time stamp");
+                    // an absolute stamp sets the clock: not checked against the running one (see PageScan)
                     ts = (((page.getInt(pos + 4) & 0xffffffffL) << 27) | delta) | (ts & ABS_TS_KEEP);
                     pos += 8;
                 }
                 case 0 -> {
-                    int len = page.getInt(pos + 4) - 4;
-                    ts += delta;
-                    if (len < 0 || pos + 8 + len > end) {
-                        throw new IllegalArgumentException("corrupt long event at page offset " + (pos - base));
+                    need(pos, 8, end, base, "event header");
+                    long len = (page.getInt(pos + 4) & 0xffffffffL) - 4;
+                    if (len < 0) {
+                        throw damaged(pos, base, "event length " + len);
                     }
+                    need(pos, 8 + ((len + 3) & ~3L), end, base, "event of " + len + " bytes");
+                    ts += delta;
                     if (visitor != null) {
-                        visitor.event(ts, page, pos + 8, len);
+                        visitor.event(ts, page, pos + 8, (int) len);
                     }
                     events++;
-                    pos += 8 + ((len + 3) & ~3);
+                    pos += 8 + (int) ((len + 3) & ~3L);
                 }
                 default -> {
                     int len = typeLen * 4;
+                    need(pos, 4 + len, end, base, "event of " + len + " bytes");
                     ts += delta;
                     if (visitor != null) {
-                        visitor.event(ts, page, pos + 4, Math.min(len, end - pos - 4));
+                        visitor.event(ts, page, pos + 4, len);
                     }
                     events++;
                     pos += 4 + len;
                 }
             }
         }
-        return new PageInfo(page.getLong(base + header.timestampOffset()), length, missed, lost, events);
+        return new PageInfo(pageTs, length, missed, lost, events, ts);
+    }
+
+    private static void need(int pos, long bytes, int end, int base, String what) {
+        if (pos + bytes > end) {
+            throw new DamagedPageException(what + " at page offset " + (pos - base)
+                    + " runs past the committed data, which ends at page offset " + (end - base));
+        }
+    }
+
+    private static DamagedPageException damaged(int pos, int base, String what) {
+        return new DamagedPageException(what + " at page offset " + (pos - base));
     }
 }

@@ -33,6 +33,9 @@ public final class TextWriter implements EventWriter {
 
     public String line(TraceEvent e) {
         if (e.isLostMarker()) {
+            if (e.droppedPages() > 0) {
+                return "CPU:" + e.cpu() + " [EVENTS DROPPED: " + e.droppedPages() + " damaged pages left out]";
+            }
             return e.lost() > 0 ? "CPU:" + e.cpu() + " [" + e.lost() + " EVENTS DROPPED]"
                     : "CPU:" + e.cpu() + " [EVENTS DROPPED]";
         }

@@ -15,9 +15,15 @@ import java.util.Map;
  * Reads a trace.dat of version 6 or 7 (uncompressed) into {@link TraceData}: the pages stay in the file and are
  * referenced by offset. Compressed version 7 files (trace-cmd record's default) are refused with a hint to
  * convert them, as no decompressor is available here.
+ *
+ * <p>Nothing is taken on trust: every length and offset is checked against the file's size, the headers against
+ * each other (the page size comes from the file), and every page of CPU data is checked by {@link PageScan}
+ * before the data is returned. A cut or corrupt file throws {@link DamagedTraceException}, whose message names
+ * the file and what is wrong; {@link #salvage(Path)} instead keeps every intact page and lists the rest.
  */
 public final class TraceDatReader {
     private final Path file;
+    private final boolean salvage;
     private final BinIn in;
     private ByteOrder order;
     private int pageSize;
@@ -41,46 +47,94 @@ public final class TraceDatReader {
     private String statsBuffer = "";
     private final List<TraceData.Buffer> buffers = new ArrayList<>();
     private final List<Object[]> v6Buffers = new ArrayList<>();
+    private final java.util.Set<Long> v7Sections = new java.util.HashSet<>();
+    private long dataStart;
+    /** Largest CPU count accepted (the kernel's NR_CPUS limit): a bigger one is a damaged field. */
+    static final int MAX_CPUS = 8192;
+    /** Largest page (ring-buffer sub-buffer) size accepted; the kernel's sub-buffers are far smaller. */
+    static final int MAX_PAGE_SIZE = 1 << 24;
 
-    private TraceDatReader(Path file, FileChannel ch) {
+    private TraceDatReader(Path file, FileChannel ch, boolean salvage) {
         this.file = file;
+        this.salvage = salvage;
         this.in = new BinIn(ch, file.toString());
     }
 
+    /** The whole file, checked: a cut or damaged file throws {@link DamagedTraceException}. */
     public static TraceData read(Path file) throws IOException {
+        return read(file, false);
+    }
+
+    /**
+     * The file's intact pages: damaged or missing CPU data is listed in each {@link TraceData.CpuData#dropped()}
+     * instead of failing, and {@link EventReader} marks it as lost. Damaged headers still throw (nothing can be
+     * decoded without them).
+     */
+    public static TraceData salvage(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    private static TraceData read(Path file, boolean salvage) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return new TraceDatReader(file, ch).parse();
+            TraceDatReader r = new TraceDatReader(file, ch, salvage);
+            TraceData data = r.parse();
+            return PageScan.check(data, ch, file.toString(), r.dataStart, salvage);
         }
+    }
+
+    private DamagedTraceException damaged(String what) {
+        return new DamagedTraceException(file + ": " + what);
     }
 
     private TraceData parse() throws IOException {
         byte[] magic = in.bytes(10);
         if (!java.util.Arrays.equals(magic, TraceDatWriter.MAGIC)) {
-            throw new IOException("not a trace.dat file (bad magic): " + file);
+            throw new IOException(file + ": not a trace.dat file (bad magic)");
         }
-        int version = Integer.parseInt(in.cstr().strip());
-        order = in.u8() == 1 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        String versionText = in.cstr().strip();
+        int endian = in.u8();
+        if (endian > 1) {
+            throw damaged("endianness byte " + endian + " at byte " + (in.pos() - 1) + " is neither 0 nor 1");
+        }
+        order = endian == 1 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         in.order(order);
         in.u8(); // user space long size; the kernel's comes from header_page
-        pageSize = (int) in.u32();
-        if (version == 6) {
+        long ps = in.u32();
+        if (ps < 4096 || ps > MAX_PAGE_SIZE || Long.bitCount(ps) != 1) {
+            throw damaged("page size " + ps + " at byte " + (in.pos() - 4) + " is not a power of two from 4096 to "
+                    + MAX_PAGE_SIZE);
+        }
+        pageSize = (int) ps;
+        if (versionText.equals("6")) {
             readV6();
-        } else if (version == 7) {
+        } else if (versionText.equals("7")) {
             readV7();
         } else {
-            throw new IOException("unsupported trace.dat version " + version + ": " + file);
+            throw new IOException(file + ": unsupported trace.dat version '" + printable(versionText) + "'");
         }
         if (headerPage == null) {
-            throw new IOException("trace.dat has no header_page: " + file);
+            throw damaged("no header_page");
         }
-        return new TraceData(pageSize, order, headerPage, headerEvent, List.copyOf(ftrace), events, kallsyms, printk,
-                cmdlines, cpus, new TraceData.Options(uname, clock, dateOffset, toolVersion, containers),
-                List.copyOf(buffers));
+        TraceData data = new TraceData(pageSize, order, headerPage, headerEvent, List.copyOf(ftrace), events,
+                kallsyms, printk, cmdlines, cpus, new TraceData.Options(uname, clock, dateOffset, toolVersion,
+                containers), List.copyOf(buffers));
+        try {
+            data.formatsById(); // parsed here once, so a damaged format fails the read, not the report
+        } catch (IllegalArgumentException e) {
+            throw damaged("unreadable event format: " + printable(e.getMessage()));
+        }
+        return data;
     }
 
     private void readHeaders() throws IOException {
         expect("header_page");
-        headerPage = HeaderPage.parse(in.text(in.u64()));
+        long at = in.pos();
+        String text = in.text(in.u64());
+        try {
+            headerPage = HeaderPage.parseChecked(text, pageSize);
+        } catch (IllegalArgumentException e) {
+            throw damaged(e.getMessage() + " (at byte " + at + ")");
+        }
         expect("header_event");
         headerEvent = in.text(in.u64());
     }
@@ -88,8 +142,8 @@ public final class TraceDatReader {
     private void expect(String word) throws IOException {
         String got = in.cstr();
         if (!got.equals(word)) {
-            throw new IOException("corrupt trace.dat " + file + ": expected '" + word + "' at offset "
-                    + (in.pos() - got.length() - 1) + ", found '" + got + "'");
+            throw damaged("expected '" + word + "' at byte " + (in.pos() - got.length() - 1) + ", found '"
+                    + printable(got) + "'");
         }
     }
 
@@ -119,7 +173,7 @@ public final class TraceDatReader {
         kallsyms = in.bytes(in.u32());
         printk = in.bytes(in.u32());
         cmdlines = in.text(in.u64());
-        cpus = (int) in.u32();
+        cpus = cpuCount(in.u32());
         String word = in.cstr();
         if (word.equals("options  ")) {
             while (true) {
@@ -132,14 +186,52 @@ public final class TraceDatReader {
             word = in.cstr();
         }
         if (!word.equals("flyrecord")) {
-            throw new IOException("unsupported trace.dat data section '" + word + "' in " + file);
+            throw new IOException(file + ": unsupported trace.dat data section '" + printable(word) + "'"
+                    + (word.equals("latency  ") ? "" : " (or a damaged file)"));
         }
         buffers.add(flyrecordV6(""));
+        dataStart = in.pos();
         for (Object[] b : v6Buffers) {
-            in.seek((long) b[0]);
-            expect("flyrecord");
-            buffers.add(flyrecordV6((String) b[1]));
+            long at = (long) b[0];
+            String name = (String) b[1];
+            try {
+                if (at < 0 || at >= in.size()) {
+                    throw damaged("buffer " + name + " starts at byte " + at + ", past the end of the file ("
+                            + in.size() + " bytes)");
+                }
+                in.seek(at);
+                expect("flyrecord");
+                buffers.add(flyrecordV6(name));
+            } catch (DamagedTraceException e) {
+                if (!salvage) {
+                    throw e;
+                }
+                buffers.add(lostBuffer(name, e.getMessage().substring(file.toString().length() + 2)));
+            }
         }
+    }
+
+    /** A buffer whose CPU table is unreadable: every CPU's data is lost, for {@code reason}. */
+    private TraceData.Buffer lostBuffer(String name, String reason) {
+        List<TraceData.CpuData> list = new ArrayList<>();
+        for (int c = 0; c < cpus; c++) {
+            list.add(new TraceData.CpuData(c, new TraceData.PageSource(file, 0, 0), "",
+                    List.of(new TraceData.Dropped(0, 0, reason))));
+        }
+        return new TraceData.Buffer(name, clock, list);
+    }
+
+    private int cpuCount(long n) throws DamagedTraceException {
+        if (n > MAX_CPUS) {
+            throw damaged("cpu count " + n + " at byte " + (in.pos() - 4) + " is more than " + MAX_CPUS);
+        }
+        return (int) n;
+    }
+
+    static String printable(String s) {
+        String t = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return t.codePoints().map(c -> c < 0x20 || c == 0x7f || c == 0xfffd ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
     private TraceData.Buffer flyrecordV6(String name) throws IOException {
@@ -163,7 +255,18 @@ public final class TraceDatReader {
         return new TraceData.Buffer(name, clk, list);
     }
 
+    /** One option; a payload too short or unreadable for its id is damage, said with the option's id. */
     private void option(int id, byte[] data, int version) throws IOException {
+        long at = in.pos() - data.length;
+        try {
+            optionValue(id, data, version);
+        } catch (IndexOutOfBoundsException | java.nio.BufferUnderflowException | IllegalArgumentException e) {
+            throw damaged("option " + id + " of " + data.length + " bytes at byte " + at + " is unreadable ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    private void optionValue(int id, byte[] data, int version) throws IOException {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data).order(order);
         switch (id) {
             case TraceDatWriter.OPTION_UNAME -> uname = cstring(data, 0);
@@ -187,7 +290,7 @@ public final class TraceDatReader {
                             nl < 0 ? "" : t.substring(nl + 1));
                 }
             }
-            case 8 -> cpus = b.getInt(0);
+            case 8 -> cpus = cpuCount(b.getInt(0) & 0xffffffffL);
             case TraceDatWriter.OPTION_BUFFER -> {
                 if (version == 6) {
                     v6Buffers.add(new Object[] {b.getLong(0), cstring(data, 8)});
@@ -196,9 +299,13 @@ public final class TraceDatReader {
                 }
             }
             case TraceDatWriter.OPTION_CONTAINERS -> {
+                String text = cstring(data, 0);
                 try {
-                    containers = ContainerMap.parse(cstring(data, 0));
+                    containers = ContainerMap.parse(text);
                 } catch (IllegalArgumentException e) {
+                    if (text.startsWith("nstrace-containers")) {
+                        throw e; // nstrace's own map, damaged
+                    }
                     // a private option of another tool with the same id: ignore it
                 }
             }
@@ -247,11 +354,16 @@ public final class TraceDatReader {
         String compression = in.cstr();
         String compVersion = in.cstr();
         if (!compression.equals("none")) {
-            throw new IOException("compressed trace.dat (" + compression + " " + compVersion + ") is not supported: "
-                    + file + "; convert it with: trace-cmd convert --compression none -i " + file + " -o OUT.dat");
+            throw new IOException(file + ": compressed trace.dat (" + printable(compression) + " "
+                    + printable(compVersion) + ") is not supported; convert it with: trace-cmd convert --compression"
+                    + " none -i " + file + " -o OUT.dat");
         }
         long next = in.u64();
+        dataStart = in.pos();
         while (next != 0) {
+            if (!v7Sections.add(next)) {
+                throw damaged("option sections loop back to byte " + next);
+            }
             in.seek(next);
             sectionHeader(0);
             next = 0;
@@ -276,11 +388,10 @@ public final class TraceDatReader {
         in.u32(); // description string id
         in.u64(); // size
         if (id != expectedId) {
-            throw new IOException("corrupt trace.dat " + file + ": section " + id + " where " + expectedId
-                    + " was expected at offset " + (in.pos() - 16));
+            throw damaged("section " + id + " where " + expectedId + " was expected at byte " + (in.pos() - 16));
         }
         if ((flags & 1) != 0) {
-            throw new IOException("compressed section in trace.dat is not supported: " + file);
+            throw new IOException(file + ": compressed section in trace.dat is not supported");
         }
     }
 

@@ -19,8 +19,39 @@ public record TraceData(int pageSize, ByteOrder order, HeaderPage headerPage, St
     public record PageSource(Path file, long offset, long length) {
     }
 
-    /** One CPU's pages and the text of its {@code per_cpu/cpuN/stats} at the end of the capture (may be empty). */
-    public record CpuData(int cpu, PageSource pages, String stats) {
+    /**
+     * One CPU's pages and the text of its {@code per_cpu/cpuN/stats} at the end of the capture (may be empty).
+     * {@code dropped} lists the damaged parts of {@code pages} that a salvaging read left out (sorted, disjoint).
+     */
+    public record CpuData(int cpu, PageSource pages, String stats, List<Dropped> dropped) {
+        public CpuData {
+            dropped = List.copyOf(dropped);
+        }
+
+        public CpuData(int cpu, PageSource pages, String stats) {
+            this(cpu, pages, stats, List.of());
+        }
+
+        /** Declared pages left out as damaged (a part of a page counts as one). */
+        public long droppedPages(int pageSize) {
+            return dropped.stream().mapToLong(d -> d.pages(pageSize)).sum();
+        }
+
+        /** Declared bytes left out as damaged. */
+        public long droppedBytes() {
+            return dropped.stream().mapToLong(d -> d.to() - d.from()).sum();
+        }
+    }
+
+    /**
+     * File bytes {@code [from, to)} of a CPU's declared pages (whole pages; {@code to} may lie past the end of a
+     * cut file) that are left out because they are damaged, and why (the first reason when several pages are).
+     */
+    public record Dropped(long from, long to, String reason) {
+        /** The pages in this range, a part of a page counting as one. */
+        public long pages(int pageSize) {
+            return (to - from + pageSize - 1) / pageSize;
+        }
     }
 
     public record Buffer(String name, String clock, List<CpuData> cpus) {

@@ -105,11 +105,15 @@ public final class TraceSummary {
     public void add(TraceEvent e) {
         if (e.isLostMarker()) {
             long[] l = pageLoss.computeIfAbsent(e.buffer(), k -> new TreeMap<>())
-                    .computeIfAbsent(e.cpu(), k -> new long[2]);
+                    .computeIfAbsent(e.cpu(), k -> new long[3]);
             if (e.lost() > 0) {
                 l[0] += e.lost();
             } else {
-                l[1]++;
+                if (e.droppedPages() > 0) {
+                    l[2] += e.droppedPages(); // damaged pages a salvaging read left out: their events are unknown
+                } else {
+                    l[1]++;
+                }
             }
             group(bufferOwner(e.buffer()));
             return;
@@ -194,8 +198,8 @@ public final class TraceSummary {
             java.util.Set<Integer> cpus = new java.util.TreeSet<>(stats.keySet());
             cpus.addAll(pages.keySet());
             for (int cpu : cpus) {
-                long[] l = pages.getOrDefault(cpu, new long[2]);
-                sum = sum.plus(LostEvents.Cpu.of(stats.getOrDefault(cpu, ""), l[0], l[1]).asLost());
+                long[] l = pages.getOrDefault(cpu, new long[3]);
+                sum = sum.plus(LostEvents.Cpu.of(stats.getOrDefault(cpu, ""), l[0], l[1], l[2]).asLost());
             }
         }
         return sum;

@@ -82,8 +82,16 @@ class ReportCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(26, Files.readAllLines(out).size());
         assertTrue(Files.readAllLines(out).getFirst().contains("\"container\":\"web\",\"containerPid\":7"));
-        CliRun none = CliRun.run(Path.of("/proc"), tmp, "report", "--container", "db", dat().toString());
-        assertEquals(List.of("cpus=1"), none.out().lines().toList());
+        CliRun web = CliRun.run(Path.of("/proc"), tmp, "report", "--container", "web", dat().toString());
+        assertEquals(27, web.out().lines().count(), web.err());
+    }
+
+    @Test
+    void unknownContainerIsAnErrorListingTheFilesContainers() throws IOException {
+        CliRun none = CliRun.run(Path.of("/proc"), tmp, "report", "--container", "nosuch", dat().toString());
+        assertEquals(1, none.exitCode());
+        assertEquals("", none.out());
+        assertEquals("nstrace report: no container 'nosuch' in " + dat() + "; it has: web\n", none.err());
     }
 
     @Test
@@ -95,5 +103,59 @@ class ReportCommandTest {
         CliRun bad = CliRun.run(Path.of("/proc"), tmp, "report", junk.toString());
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("junk.dat"), bad.err());
+    }
+
+    /** A real two-container recording cut inside its last CPU's data (see format.RealTrace). */
+    private Path cutRecording(long[] declaredEnd) throws IOException {
+        Path real = Path.of("src/test/resources/traces/two-containers.dat");
+        TraceData d = io.nstrace.format.TraceDatReader.read(real);
+        TraceData.CpuData last = d.buffers().getLast().cpus().getLast();
+        declaredEnd[0] = last.pages().offset() + last.pages().length();
+        long cut = last.pages().offset() + 4096 + 7;
+        return Files.write(tmp.resolve("web.dat"), java.util.Arrays.copyOf(Files.readAllBytes(real), (int) cut));
+    }
+
+    @Test
+    void aCutFileExitsOneWithOneLineAndSalvageMarksTheRestLost() throws IOException {
+        long[] end = new long[1];
+        Path cut = cutRecording(end);
+        long at = Files.size(cut);
+        CliRun refused = CliRun.run(Path.of("/proc"), tmp, "report", cut.toString());
+        assertEquals(1, refused.exitCode());
+        assertEquals("", refused.out());
+        assertEquals("nstrace report: " + cut + ": buffer faults-dat-db cpu 1 data ends at byte " + at
+                + ", file declares " + end[0] + " (--salvage reports the intact pages)\n", refused.err());
+
+        CliRun salvaged = CliRun.run(Path.of("/proc"), tmp, "report", "--salvage", "--format", "summary",
+                cut.toString());
+        assertEquals(0, salvaged.exitCode(), salvaged.err());
+        long lostPages = (end[0] - (at - 7)) / 4096;
+        assertEquals("nstrace report: " + cut + ": buffer faults-dat-db cpu 1: left out " + lostPages + " of " + (lostPages + 1)
+                + " pages (" + String.format("%,d", lostPages * 4096) + " bytes) as lost: data ends at byte " + at
+                + ", file declares " + end[0] + "\n", salvaged.err());
+        assertTrue(salvaged.out().startsWith("events: "), salvaged.out());
+        assertTrue(salvaged.out().lines().findFirst().orElseThrow()
+                .contains("(+" + lostPages + " pages with an uncounted loss)"), salvaged.out());
+
+        CliRun json = CliRun.run(Path.of("/proc"), tmp, "report", "--salvage", "--format", "json", cut.toString());
+        assertTrue(json.out().lines().anyMatch(l -> l.matches("\\{\"ts\":\\d+,\"cpu\":1,\"lost\":-1,"
+                + "\"dropped_pages\":" + lostPages + "}")), json.out());
+        CliRun text = CliRun.run(Path.of("/proc"), tmp, "report", "--salvage", cut.toString());
+        assertTrue(text.out().contains("CPU:1 [EVENTS DROPPED: " + lostPages + " damaged pages left out]"));
+    }
+
+    @Test
+    void aFileWithoutAContainerMapSaysSoForContainer() throws IOException {
+        TraceData d = io.nstrace.format.TraceDatReader.read(dat());
+        Path bare = tmp.resolve("bare.dat");
+        try (OutputStream out = Files.newOutputStream(bare)) {
+            TraceDatWriter.write(new TraceData(d.pageSize(), d.order(), d.headerPage(), d.headerEvent(),
+                    d.ftraceFormats(), d.eventFormats(), d.kallsyms(), d.printkFormats(), d.cmdlines(), d.cpuCount(),
+                    new TraceData.Options("Linux", "[local]", null, "t", ContainerMap.empty()), d.buffers()), out);
+        }
+        CliRun r = CliRun.run(Path.of("/proc"), tmp, "report", "--container", "web", bare.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals("nstrace report: no container 'web' in " + bare
+                + "; it names no containers (not recorded by nstrace)\n", r.err());
     }
 }

@@ -5,10 +5,16 @@ import java.nio.ByteOrder;
 
 /** Builds ring-buffer pages byte by byte the way the kernel lays them out (64-bit, little-endian). */
 final class PageBuilder {
-    private final ByteBuffer page = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer page;
     private int pos = 16;
 
     PageBuilder(long timestamp) {
+        this(timestamp, 4096);
+    }
+
+    /** A page (sub-buffer) of {@code size} bytes, as the kernel makes with {@code buffer_subbuf_size_kb}. */
+    PageBuilder(long timestamp, int size) {
+        page = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         page.putLong(0, timestamp);
     }
 

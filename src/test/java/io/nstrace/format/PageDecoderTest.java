@@ -8,6 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PageDecoderTest {
@@ -134,5 +135,46 @@ class PageDecoderTest {
         assertEquals(12, hp32.dataOffset());
         assertEquals(8, HP.commitSize());
         assertEquals(16, HP.dataOffset());
+    }
+
+    private static String damage(ByteBuffer page) {
+        return assertThrows(PageDecoder.DamagedPageException.class, () -> PageDecoder.decode(page, 0, HP, null))
+                .getMessage();
+    }
+
+    @Test
+    void damagedLengthsThrowInsteadOfLoopingOrReadingPastTheCommit() {
+        ByteBuffer negativePadding = new PageBuilder(0).event(1, 7, 1).discarded(8).build();
+        negativePadding.putInt(16 + 12 + 4, -4); // the padding's size word
+        assertEquals("padding of -4 bytes at page offset 28", damage(negativePadding));
+        assertEquals(0, PageDecoder.countEvents(negativePadding, 0, HP) - 1, "the allocation-free walk stops too");
+
+        ByteBuffer longPastCommit = new PageBuilder(0).longEvent(1, 7, 1, new int[40]).build();
+        longPastCommit.putInt(16 + 4, 4000);
+        assertEquals("event of 3996 bytes at page offset 16 runs past the committed data, which ends at page offset 192",
+                damage(longPastCommit));
+
+        ByteBuffer smallPastCommit = new PageBuilder(0).event(1, 7, 1, 5, 6).build();
+        smallPastCommit.putLong(8, 12); // commit cuts the 20-byte event short
+        assertEquals("event of 16 bytes at page offset 16 runs past the committed data, which ends at page offset 28",
+                damage(smallPastCommit));
+
+        ByteBuffer tooLong = new PageBuilder(0).event(1, 7, 1).build();
+        tooLong.putLong(8, 4081);
+        assertEquals("commit length 4081 exceeds the page's 4080 data bytes", damage(tooLong));
+
+        ByteBuffer flags = new PageBuilder(0).event(1, 7, 1).build();
+        flags.putLong(8, flags.getLong(8) | 1L << 28);
+        assertTrue(damage(flags).startsWith("commit word 0x100000"), damage(flags));
+    }
+
+    @Test
+    void theKernelsSignExtendedMissedFlagsAreNotDamage() {
+        ByteBuffer page = new PageBuilder(0).event(1, 7, 1).build(HeaderPage.MISSING_EVENTS | HeaderPage.MISSING_STORED,
+                5L);
+        page.putLong(8, page.getLong(8) | 0xffffffffL << 32); // local_add of an int flag on a 64-bit long
+        PageDecoder.PageInfo info = PageDecoder.decode(page, 0, HP, null);
+        assertEquals(5, info.lost());
+        assertEquals(1, info.events());
     }
 }
