@@ -32,6 +32,12 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
             err.flush();
             return ne.exitCode();
         }
+        io.nstrace.format.DamagedTraceException damaged = damaged(ex);
+        if (damaged != null) { // a damaged spool segment or file met outside report: data error, not a bug
+            err.println(cmd.getColorScheme().errorText(prefix + damaged.getMessage()));
+            err.flush();
+            return ExitCodes.USER;
+        }
         if (interrupted(ex)) {
             err.println(cmd.getColorScheme().errorText(prefix + "interrupted"));
             err.flush();
@@ -72,6 +78,15 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
 
     private boolean verbose(ParseResult parseResult) {
         return context.verbose() || parseResult != null && parseResult.hasMatchedOption("--verbose");
+    }
+
+    private static io.nstrace.format.DamagedTraceException damaged(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof io.nstrace.format.DamagedTraceException d) {
+                return d;
+            }
+        }
+        return null;
     }
 
     /** Ctrl-C in the shell interrupts the command's thread; a command that lets that escape just stops. */
