@@ -76,6 +76,7 @@ public final class Cli {
         if (run != null) {
             // run's CMD keeps its own options even without "--": everything after the first word is CMD's
             run.setStopAtPositional(true);
+            RunCommand.describeOutput(run.getCommandSpec());
         }
         return cmd;
     }

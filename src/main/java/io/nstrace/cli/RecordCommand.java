@@ -1,5 +1,6 @@
 package io.nstrace.cli;
 
+import io.nstrace.ExitCodes;
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.Selectors;
@@ -69,6 +70,8 @@ public final class RecordCommand implements Callable<Integer> {
         if (untilExit && !waitFor) {
             throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");
         }
+        output.check(ExitCodes.USAGE); // before any tracing: a bad path must not cost the recording
+        summaryFiles.check(ExitCodes.USAGE);
         if (waitFor) {
             return new RecordWaitLoop(this, ctx, options).run();
         }

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         description = {"Run a command in a fresh PID namespace (private /proc), traced from its first instruction: it "
                 + "and everything it forks or lets join its namespace, nothing else.",
                 "Its stdin, stdout and stderr are untouched; SIGINT, SIGTERM and SIGHUP are forwarded to it.",
-                "The trace goes to -o (default " + RunCommand.DEFAULT_OUTPUT + ", never stdout)."},
+                "The trace always goes to a file: -o, default " + RunCommand.DEFAULT_OUTPUT + " (stdout stays the command's)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"N:the command's exit status (128+N when it was killed by signal N)",
                 "124:the command ran longer than --timeout and was killed",
@@ -73,6 +73,7 @@ public final class RunCommand implements Callable<Integer> {
         if (output.file == null) {
             output.file = Path.of(defaultOutput(output.format));
         }
+        checkOutputs();
         TracedRun run = start(ctx);
         RunWaiter.Outcome outcome = null;
         int status;
@@ -106,6 +107,16 @@ public final class RunCommand implements Callable<Integer> {
         String why = e instanceof NstraceException ? e.getMessage() : "internal error: " + e;
         return new NstraceException(ExitCodes.RUN_FAILED, why + (outcome == null ? ""
                 : "; the command " + outcome.reason() + " with status " + outcome.status()), e);
+    }
+
+    /** Every file the run will write must be writable before CMD starts (125 naming it, CMD never ran). */
+    private void checkOutputs() {
+        try {
+            output.check(ExitCodes.RUN_FAILED);
+            summary.check(ExitCodes.RUN_FAILED);
+        } catch (NstraceException e) {
+            throw new NstraceException(ExitCodes.RUN_FAILED, e.getMessage() + " (the command was not started)", e);
+        }
     }
 
     /** Starts CMD traced; every failure but not-found/not-executable becomes 125 (CMD never ran). */
@@ -149,6 +160,19 @@ public final class RunCommand implements Callable<Integer> {
         } catch (RuntimeException ignored) {
             // the command is gone: nothing to forward to
         }
+    }
+
+    /**
+     * run's -o never means stdout (stdout is CMD's): its help says what the shared {@link OutputMixin} option does
+     * here instead of the stdout default record and dump have.
+     */
+    static void describeOutput(picocli.CommandLine.Model.CommandSpec run) {
+        picocli.CommandLine.Model.OptionSpec o = run.findOption("-o");
+        run.remove(o);
+        run.addOption(picocli.CommandLine.Model.OptionSpec.builder(o).description("Write the trace here (default: "
+                + DEFAULT_OUTPUT + ", or nstrace-run.txt/.json with --format; never stdout, which stays the "
+                + "command's; checked before the command starts). The format follows the name (.dat, .json, .txt) "
+                + "unless --format is given.").build());
     }
 
     static String defaultOutput(OutputFormat format) {
