@@ -72,6 +72,7 @@ public final class RecordCommand implements Callable<Integer> {
         }
         output.check(ExitCodes.USAGE); // before any tracing: a bad path must not cost the recording
         summaryFiles.check(ExitCodes.USAGE);
+        Privileges.requireTracing(ctx);
         if (waitFor) {
             return new RecordWaitLoop(this, ctx, options).run();
         }

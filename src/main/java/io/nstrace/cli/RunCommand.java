@@ -73,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
         if (output.file == null) {
             output.file = Path.of(defaultOutput(output.format));
         }
-        checkOutputs();
+        checkOutputs(ctx);
         TracedRun run = start(ctx);
         RunWaiter.Outcome outcome = null;
         int status;
@@ -109,11 +109,12 @@ public final class RunCommand implements Callable<Integer> {
                 : "; the command " + outcome.reason() + " with status " + outcome.status()), e);
     }
 
-    /** Every file the run will write must be writable before CMD starts (125 naming it, CMD never ran). */
-    private void checkOutputs() {
+    /** Every file the run writes must be writable, and tracing possible, before CMD starts (else 125). */
+    private void checkOutputs(AppContext ctx) {
         try {
             output.check(ExitCodes.RUN_FAILED);
             summary.check(ExitCodes.RUN_FAILED);
+            Privileges.requireTracing(ctx);
         } catch (NstraceException e) {
             throw new NstraceException(ExitCodes.RUN_FAILED, e.getMessage() + " (the command was not started)", e);
         }
