@@ -37,6 +37,7 @@ public final class AppContext implements AutoCloseable {
     private SessionManager sessions;
     private Recordings recordings;
     private boolean liveCandidates = true;
+    private java.util.function.Consumer<String> notices = line -> { };
 
     /**
      * Wires the shell's hooks to this context's own state: container names from a fresh discovery pass, the exit
@@ -191,10 +192,16 @@ public final class AppContext implements AutoCloseable {
         return stateDir;
     }
 
+    /** Where the sessions' notices of long kernel operations go (the command line: stderr on a terminal). */
+    public void notices(java.util.function.Consumer<String> sink) {
+        notices = Objects.requireNonNull(sink);
+    }
+
     /** The sessions of this process, created on first use; {@link #close} detaches them all. */
     public synchronized SessionManager sessions() {
         if (sessions == null) {
             sessions = SessionManager.live(traceFs(), procFs(), stateDir);
+            sessions.notices(line -> notices.accept(line));
         }
         return sessions;
     }

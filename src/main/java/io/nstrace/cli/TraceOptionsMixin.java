@@ -23,7 +23,7 @@ public final class TraceOptionsMixin {
     @Option(names = "--function-graph", description = "Trace kernel function entries and exits (function_graph tracer).")
     boolean functionGraph;
 
-    @Option(names = "--max-graph-depth", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--max-graph-depth", paramLabel = "N", defaultValue = "0", converter = Counts.NonNegative.class,
             description = "Depth limit for --function-graph (0: no limit).")
     int maxGraphDepth;
 
@@ -35,19 +35,18 @@ public final class TraceOptionsMixin {
             description = "Never trace these functions (set_ftrace_notrace globs). Repeatable.")
     List<String> notrace = new ArrayList<>();
 
-    @Option(names = {"-b", "--buffer-kb"}, paramLabel = "KB", defaultValue = "0",
-            description = "Per-CPU ring buffer size in KB (default: the kernel's).")
-    int bufferKb;
+    @Option(names = {"-b", "--buffer-kb"}, paramLabel = "KB", converter = Counts.Positive.class,
+            description = "Per-CPU ring buffer size in KB (default: the kernel's); refused when all CPUs' buffers "
+                    + "would not fit in the memory available.")
+    Integer bufferKb;
 
     @Option(names = {"-C", "--clock"}, paramLabel = "CLOCK", description = "trace_clock to use (local, global, mono, ...).")
     String clock;
 
     /** The session options these flags describe. */
     public SessionOptions toOptions() {
-        if (bufferKb < 0) {
-            throw new picocli.CommandLine.TypeConversionException("buffer size must not be negative: " + bufferKb);
-        }
-        SessionOptions o = SessionOptions.defaults().withEvents(events).withFilter(filter).withBuffer(bufferKb, clock);
+        SessionOptions o = SessionOptions.defaults().withEvents(events).withFilter(filter)
+                .withBuffer(bufferKb == null ? 0 : bufferKb, clock);
         boolean functions = function || functionGraph || !this.functions.isEmpty() || !notrace.isEmpty();
         if (functions) {
             o = o.withFunction(functionGraph, maxGraphDepth, this.functions, notrace);
