@@ -38,6 +38,7 @@ public final class AppContext implements AutoCloseable {
     private Recordings recordings;
     private boolean liveCandidates = true;
     private java.util.function.Consumer<String> notices = line -> { };
+    private java.util.function.Predicate<String> confirm;
 
     /**
      * Wires the shell's hooks to this context's own state: container names from a fresh discovery pass, the exit
@@ -164,6 +165,18 @@ public final class AppContext implements AutoCloseable {
 
     public void exitGuard(ExitGuard guard) {
         exitGuard = Objects.requireNonNull(guard);
+    }
+
+    /**
+     * Asks the user a yes/no question: set by the interactive shell (on its terminal), absent otherwise (a script
+     * or a one-shot command has nobody to ask).
+     */
+    public Optional<java.util.function.Predicate<String>> confirm() {
+        return Optional.ofNullable(confirm);
+    }
+
+    public void confirm(java.util.function.Predicate<String> ask) {
+        confirm = ask;
     }
 
     /** The shell's bottom status line (sessions wire it: events/s and lost per session). */
