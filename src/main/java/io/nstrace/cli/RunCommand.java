@@ -74,12 +74,21 @@ public final class RunCommand implements Callable<Integer> {
             output.file = Path.of(defaultOutput(output.format));
         }
         checkOutputs(ctx);
-        TracedRun run = start(ctx);
+        // forwarding is on before CMD can run: a signal that lands while tracing starts reaches CMD once it runs
+        Forwarder forwarder = new Forwarder();
+        Signals signals = ctx.inShell() ? null : Signals.handle(forwarder::signal, "INT", "TERM", "HUP");
+        TracedRun run;
+        try {
+            run = start(ctx);
+        } catch (RuntimeException e) {
+            closeQuietly(signals);
+            throw e;
+        }
         RunWaiter.Outcome outcome = null;
         int status;
         try {
-            try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> forward(run, sig), "INT", "TERM",
-                    "HUP")) {
+            try (signals) {
+                forwarder.to(run);
                 outcome = new RunWaiter(run, timeout, killAfter).await();
             }
             status = finish(run, outcome);
@@ -155,11 +164,38 @@ public final class RunCommand implements Callable<Integer> {
         return outcome.status();
     }
 
-    private static void forward(TracedRun run, int signal) {
-        try {
-            run.command().signal(signal);
-        } catch (RuntimeException ignored) {
-            // the command is gone: nothing to forward to
+    /** Forwards signals to CMD; one that arrives before CMD runs is kept and sent as soon as it does. */
+    private static final class Forwarder {
+        private TracedRun run;
+        private int pending;
+
+        synchronized void signal(int sig) {
+            if (run == null) {
+                pending = pending == 0 ? sig : pending;
+            } else {
+                forward(run, sig);
+            }
+        }
+
+        synchronized void to(TracedRun r) {
+            run = r;
+            if (pending != 0) {
+                forward(r, pending);
+            }
+        }
+
+        private static void forward(TracedRun run, int signal) {
+            try {
+                run.command().signal(signal);
+            } catch (RuntimeException ignored) {
+                // the command is gone: nothing to forward to
+            }
+        }
+    }
+
+    private static void closeQuietly(Signals signals) {
+        if (signals != null) {
+            signals.close();
         }
     }
 

@@ -35,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Recording implements SessionListener, AutoCloseable {
     private final Container container;
     private final ProcFs proc;
-    private Path spoolDir;
+    private volatile Path spoolDir;
     private final Map<Integer, ContainerMap.TaskInfo> tasks = new ConcurrentHashMap<>();
     private final Map<Integer, CpuTotal> cpus = new TreeMap<>();
     private volatile TraceSession session;
@@ -227,6 +227,15 @@ public final class Recording implements SessionListener, AutoCloseable {
     @Override
     public void close() {
         detach();
+    }
+
+    /** The spool goes with the session, also when the shutdown hook detached it (a signal before record's own). */
+    @Override
+    public void detached(TraceSession s) {
+        Path dir = spoolDir;
+        if (dir != null) {
+            deleteTree(dir);
+        }
     }
 
     @Override

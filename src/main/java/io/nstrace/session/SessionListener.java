@@ -25,6 +25,14 @@ public interface SessionListener {
     default void pidsAdded(TraceSession session, List<ProcessInfo> processes) {
     }
 
+    /**
+     * The session was detached: its instance and state file are gone. Also called from the shutdown hook (a
+     * signal that ended the process before the command could detach), so it must not take locks the
+     * detaching thread may hold.
+     */
+    default void detached(TraceSession session) {
+    }
+
     /** The container's last process exited; the session is ENDED and its instance kept until detach. */
     default void containerExited(TraceSession session) {
     }

@@ -87,7 +87,11 @@ public final class TraceSession {
             }
             state = SessionState.DETACHED;
         }
-        owner.release(this);
+        try {
+            owner.release(this);
+        } finally {
+            listener.detached(this);
+        }
     }
 
     /** Adds candidate TIDs (joiners, new threads); only those in the container's namespace get in. */
