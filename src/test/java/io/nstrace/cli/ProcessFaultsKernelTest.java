@@ -57,7 +57,14 @@ class ProcessFaultsKernelTest {
             p.destroyForcibly();
         }
         for (long pid : nstracePids) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.destroyForcibly();
+                try {
+                    h.onExit().get(10, TimeUnit.SECONDS); // its instances are busy until it is gone
+                } catch (Exception ignored) {
+                    // removal below reports nothing; a later reset finds what is left
+                }
+            });
         }
         if (traceFs != null) {
             for (long pid : nstracePids) {
