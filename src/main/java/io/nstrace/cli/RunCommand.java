@@ -75,7 +75,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         checkOutputs(ctx);
         // forwarding is on before CMD can run: a signal that lands while tracing starts reaches CMD once it runs
-        Forwarder forwarder = new Forwarder();
+        Forwarder forwarder = new Forwarder(ctx);
         Signals signals = ctx.inShell() ? null : Signals.handle(forwarder::signal, "INT", "TERM", "HUP");
         TracedRun run;
         try {
@@ -164,14 +164,23 @@ public final class RunCommand implements Callable<Integer> {
         return outcome.status();
     }
 
-    /** Forwards signals to CMD; one that arrives before CMD runs is kept and sent as soon as it does. */
+    /**
+     * Forwards signals to CMD. One that arrives before CMD runs cancels an attach under way (a long buffer
+     * allocation: run then fails with 125, CMD never started) and is otherwise kept and sent as soon as CMD runs.
+     */
     private static final class Forwarder {
+        private final AppContext ctx;
         private TracedRun run;
         private int pending;
+
+        Forwarder(AppContext ctx) {
+            this.ctx = ctx;
+        }
 
         synchronized void signal(int sig) {
             if (run == null) {
                 pending = pending == 0 ? sig : pending;
+                ctx.sessions().cancelAttaches();
             } else {
                 forward(run, sig);
             }

@@ -25,7 +25,7 @@ final class PendingInstance {
 
     synchronized TraceInstance create(SessionManager.InstanceStore store) {
         if (abandoned) {
-            throw new NstraceException(io.nstrace.ExitCodes.USER, "nstrace is exiting (signal): " + name
+            throw new NstraceException(io.nstrace.ExitCodes.USER, "cancelled by a signal: " + name
                     + " not created");
         }
         instance = store.create(name);

@@ -26,11 +26,12 @@ public interface SessionListener {
     }
 
     /**
-     * The session was detached: its instance and state file are gone. Also called from the shutdown hook (a
-     * signal that ended the process before the command could detach), so it must not take locks the
-     * detaching thread may hold.
+     * The session is being detached: tracing is off and its instance is about to be removed, so whatever holds
+     * the instance's files must let go now (rmdir fails while a reader has one open). Also called from the
+     * shutdown hook (a signal that ended the process before the command detached), so it must not take locks
+     * another thread may hold.
      */
-    default void detached(TraceSession session) {
+    default void detaching(TraceSession session) {
     }
 
     /** The container's last process exited; the session is ENDED and its instance kept until detach. */

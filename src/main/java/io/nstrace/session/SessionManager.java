@@ -110,7 +110,7 @@ public final class SessionManager implements AutoCloseable {
                 removeQuietly(store, instance, e);
                 stateDir.remove(name);
                 throw p.abandoned() ? new NstraceException(io.nstrace.ExitCodes.USER, "attach to '" + c.name()
-                        + "' cancelled: nstrace is exiting (signal)", e) : e;
+                        + "' cancelled by a signal", e) : e;
             }
         } finally {
             pending.remove(name);
@@ -262,6 +262,14 @@ public final class SessionManager implements AutoCloseable {
             w.close();
             stateDir.remove(w.instance().name());
         }
+    }
+
+    /**
+     * Cancels the attaches under way (a signal before {@code run}'s command started): a long buffer allocation
+     * stops at once, the instance and its state file go, and the attaching thread fails.
+     */
+    public void cancelAttaches() {
+        abandonPending();
     }
 
     /**

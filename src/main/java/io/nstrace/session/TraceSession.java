@@ -88,10 +88,12 @@ public final class TraceSession {
             state = SessionState.DETACHED;
         }
         try {
-            owner.release(this);
-        } finally {
-            listener.detached(this);
+            instance.write("tracing_on", "0");
+        } catch (RuntimeException ignored) {
+            // release below tries again; removal is what matters
         }
+        listener.detaching(this);
+        owner.release(this);
     }
 
     /** Adds candidate TIDs (joiners, new threads); only those in the container's namespace get in. */

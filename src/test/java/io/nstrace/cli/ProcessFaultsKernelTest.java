@@ -295,6 +295,29 @@ class ProcessFaultsKernelTest {
         assertNothingLeft(job.pid());
     }
 
+    @Test
+    void aSignalToRunDuringALargeBufferAllocationCancelsItAndTheCommandNeverStarts() throws Exception {
+        traceFs = new TraceFs(Require.kernel());
+        int kb = 1_000_000;
+        int cpus = Runtime.getRuntime().availableProcessors();
+        Require.that(Require.KERNEL, memAvailableKb() > 2L * kb * cpus, "not enough available memory");
+        Path marker = tmp.resolve("ran");
+        BackgroundJob job = backgroundJob("run", "-b", Integer.toString(kb), "-o", tmp.resolve("run.dat").toString(),
+                "--spool", spool.toString(), "--", "touch", marker.toString());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (owned(job.pid()).stream().noneMatch(n -> n.startsWith("nstrace-run-"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        job.signal("INT");
+        assertEquals(125, job.awaitExit(20), "stderr: " + err());
+        assertTrue(err().contains("cancelled by a signal"), err());
+        assertFalse(Files.exists(marker), "the command never started");
+        assertFalse(Files.exists(tmp.resolve("run.dat")));
+        assertNothingLeft(job.pid());
+    }
+
     private static long memAvailableKb() throws IOException {
         return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemAvailable:"))
                 .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
