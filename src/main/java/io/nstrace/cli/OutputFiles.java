@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -45,25 +44,24 @@ final class OutputFiles {
 
     /** Why {@code file} cannot be written (created, or opened for writing), or empty when it can. */
     static Optional<String> problem(Path file) {
-        Path target = file;
+        if (Files.isDirectory(file)) {
+            return Optional.of("is a directory");
+        }
+        if (Files.exists(file)) {
+            // opening for writing without O_TRUNC changes nothing and gives the kernel's own answer
+            try (FileChannel ignored = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                return Optional.empty();
+            } catch (IOException e) {
+                return Optional.of(reason(e));
+            }
+        }
+        Path target = file; // new, or a dangling symlink: its target's directory must take a new file
         for (int i = 0; Files.isSymbolicLink(target); i++) {
             if (i == MAX_LINKS) {
                 return Optional.of("too many levels of symbolic links");
             }
             try {
-                Path link = Files.readSymbolicLink(target);
-                target = target.toAbsolutePath().getParent().resolve(link);
-            } catch (IOException e) {
-                return Optional.of(reason(e));
-            }
-        }
-        if (Files.isDirectory(target)) {
-            return Optional.of("is a directory");
-        }
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            // opening for writing without O_TRUNC changes nothing and gives the kernel's own answer
-            try (FileChannel ignored = FileChannel.open(target, StandardOpenOption.WRITE)) {
-                return Optional.empty();
+                target = target.toAbsolutePath().getParent().resolve(Files.readSymbolicLink(target));
             } catch (IOException e) {
                 return Optional.of(reason(e));
             }
