@@ -13,6 +13,8 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
+        // as if SIGINT had not been inherited ignored (a background job of a script): Ctrl-C/kill -INT stop nstrace
+        io.nstrace.sys.Signals.restoreInterrupt(() -> System.exit(128 + io.nstrace.sys.Signals.SIGINT));
         int rc;
         try (AppContext context = AppContext.fromEnvironment()) {
             String orphans = context.orphanWarning();

@@ -37,6 +37,8 @@ public final class AppContext implements AutoCloseable {
     private SessionManager sessions;
     private Recordings recordings;
     private boolean liveCandidates = true;
+    private java.util.function.Consumer<String> notices = line -> { };
+    private java.util.function.Predicate<String> confirm;
 
     /**
      * Wires the shell's hooks to this context's own state: container names from a fresh discovery pass, the exit
@@ -165,6 +167,18 @@ public final class AppContext implements AutoCloseable {
         exitGuard = Objects.requireNonNull(guard);
     }
 
+    /**
+     * Asks the user a yes/no question: set by the interactive shell (on its terminal), absent otherwise (a script
+     * or a one-shot command has nobody to ask).
+     */
+    public Optional<java.util.function.Predicate<String>> confirm() {
+        return Optional.ofNullable(confirm);
+    }
+
+    public void confirm(java.util.function.Predicate<String> ask) {
+        confirm = ask;
+    }
+
     /** The shell's bottom status line (sessions wire it: events/s and lost per session). */
     public StatusSource statusSource() {
         return statusSource;
@@ -191,10 +205,16 @@ public final class AppContext implements AutoCloseable {
         return stateDir;
     }
 
+    /** Where the sessions' notices of long kernel operations go (the command line: stderr on a terminal). */
+    public void notices(java.util.function.Consumer<String> sink) {
+        notices = Objects.requireNonNull(sink);
+    }
+
     /** The sessions of this process, created on first use; {@link #close} detaches them all. */
     public synchronized SessionManager sessions() {
         if (sessions == null) {
             sessions = SessionManager.live(traceFs(), procFs(), stateDir);
+            sessions.notices(line -> notices.accept(line));
         }
         return sessions;
     }

@@ -51,6 +51,7 @@ public final class AttachCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AppContext ctx = parent.context();
         Recordings recordings = Sessions.of(ctx, "attach");
+        Privileges.requireTracing(ctx);
         SessionOptions options = trace.toOptions();
         ContainerDiscovery discovery = ctx.discovery();
         List<Container> targets = waitFor ? awaitEach(ctx, discovery)

@@ -37,13 +37,13 @@ public final class CaptureRawCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pid", split = ",", required = true)
+    @Option(names = "--pid", split = ",", required = true, converter = Counts.Positive.class)
     List<Integer> pids;
 
     @Option(names = {"-e", "--event"}, required = true, description = "system:event or system")
     List<String> events;
 
-    @Option(names = "--buffer-kb", defaultValue = "0")
+    @Option(names = "--buffer-kb", defaultValue = "0", converter = Counts.NonNegative.class)
     int bufferKb;
 
     @Option(names = "--spool", required = true)

@@ -72,10 +72,18 @@ public final class Cli {
         cmd.setParameterExceptionHandler(errors);
         cmd.setExitCodeExceptionMapper(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // long kernel operations (allocating a large buffer) say what they do, on a terminal only
+        context.notices(line -> {
+            if (io.nstrace.sys.Libc.isatty(2)) {
+                err.println("nstrace: " + line);
+                err.flush();
+            }
+        });
         CommandLine run = cmd.getSubcommands().get("run");
         if (run != null) {
             // run's CMD keeps its own options even without "--": everything after the first word is CMD's
             run.setStopAtPositional(true);
+            RunCommand.describeOutput(run.getCommandSpec());
         }
         return cmd;
     }

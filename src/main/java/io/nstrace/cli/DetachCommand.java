@@ -1,5 +1,6 @@
 package io.nstrace.cli;
 
+import io.nstrace.NstraceException;
 import io.nstrace.session.Recordings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import java.util.concurrent.Callable;
 
 /** {@code detach NAME...|--all}: removes sessions, their instances and spooled traces. */
 @Command(name = "detach", mixinStandardHelpOptions = true,
-        description = "End sessions: tracing off, their tracefs instances and spooled traces removed (dump first).")
+        description = {"End sessions: tracing off, their tracefs instances and spooled traces removed (dump first).",
+                "A session whose trace was not dumped is kept unless you confirm (on a terminal) or give --force."})
 public final class DetachCommand implements Callable<Integer> {
     @ParentCommand
     NstraceCommand parent;
@@ -34,10 +36,24 @@ public final class DetachCommand implements Callable<Integer> {
         boolean all;
     }
 
+    @Option(names = {"-f", "--force"}, description = "Detach even a session whose trace was not dumped, without asking.")
+    boolean force;
+
     @Override
     public Integer call() {
         Recordings recordings = Sessions.of(parent.context(), "detach");
-        for (String name : recordings.resolve(target.names, target.all)) {
+        List<String> names = recordings.resolve(target.names, target.all);
+        String warning = force ? null : recordings.pendingWarning(names);
+        if (warning != null) {
+            var ask = parent.context().confirm();
+            if (ask.isEmpty()) {
+                throw NstraceException.user(warning + "; dump it first, or detach --force to drop it");
+            }
+            if (!ask.get().test(warning + "; detach anyway? [y/N] ")) {
+                throw NstraceException.user("nothing detached (" + warning + ")");
+            }
+        }
+        for (String name : names) {
             recordings.detach(name);
             spec.commandLine().getOut().println("detached " + name);
         }

@@ -23,10 +23,10 @@ public final class DiscoveryBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--runs", defaultValue = "15", description = "Timed scans (default ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "15", converter = Counts.Positive.class, description = "Timed scans (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "20", description = "Untimed scans first (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "20", converter = Counts.NonNegative.class, description = "Untimed scans first (default ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--full", description = "Time the full scan (every process in detail) instead of the one ps uses.")

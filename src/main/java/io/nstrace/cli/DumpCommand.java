@@ -42,6 +42,7 @@ public final class DumpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Recordings recordings = Sessions.of(parent.context(), "dump");
+        output.check(io.nstrace.ExitCodes.USAGE);
         List<String> names = ran(recordings);
         List<Recording> chosen = names.stream().map(recordings::get).toList();
         PrintWriter out = spec.commandLine().getOut();

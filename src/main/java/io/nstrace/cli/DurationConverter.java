@@ -37,6 +37,9 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         if (n <= 0) {
             throw new TypeConversionException("duration must be positive: '" + value + "'");
         }
+        if (n * nanosPer >= Long.MAX_VALUE) {
+            throw new TypeConversionException("duration too long: '" + value + "' (at most 106,000 days)");
+        }
         return Duration.ofNanos(Math.round(n * nanosPer));
     }
 }

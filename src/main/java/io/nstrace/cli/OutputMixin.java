@@ -19,7 +19,7 @@ import java.nio.file.Path;
 /** Where and how a trace is written: {@code -o} and {@code --format}. */
 public final class OutputMixin {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write the trace here (default: stdout). The format follows the name (.dat, .json, .txt) unless --format is given.")
+            description = "Write the trace here (default: stdout; checked before tracing starts). The format follows the name (.dat, .json, .txt) unless --format is given.")
     Path file;
 
     @Option(names = "--format", paramLabel = "FORMAT",
@@ -49,23 +49,28 @@ public final class OutputMixin {
         return write(data, file, used, out);
     }
 
+    /** Fails with {@code exitCode} naming -o's file and why, unless it can be written (before tracing starts). */
+    public void check(int exitCode) {
+        if (file != null) {
+            OutputFiles.require(file, exitCode);
+        }
+    }
+
     /**
-     * Writes {@code data} as {@code format} to {@code file} (created or replaced through a temporary sibling) or,
-     * when it is null, to {@code out}; a trace.dat is never written to a terminal's stdout. Returns the events
-     * written (-1 for dat).
+     * Writes {@code data} as {@code format} to {@code file} (written in place as trace-cmd does: through a
+     * symlink, an existing file keeping its mode; see {@link OutputFiles}) or, when it is null, to {@code out};
+     * a trace.dat is never written to a terminal's stdout. Returns the events written (-1 for dat).
      */
     static long write(TraceData data, Path file, OutputFormat format, PrintWriter out) {
-        try {
-            if (file != null) {
-                Path tmp = file.resolveSibling("." + file.getFileName() + ".nstrace-tmp");
-                try (OutputStream os = Files.newOutputStream(tmp)) {
-                    long n = TraceOutput.write(data, format, os, null);
-                    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    return n;
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+        if (file != null) {
+            try (OutputStream os = OutputFiles.open(file)) {
+                return TraceOutput.write(data, format, os, null);
+            } catch (IOException e) {
+                throw NstraceException.user("cannot write " + file + ": " + OutputFiles.reason(e)
+                        + (Files.exists(file) ? " (the file is incomplete)" : ""));
             }
+        }
+        try {
             out.flush();
             if (format == OutputFormat.dat && Libc.isatty(1)) {
                 throw NstraceException.user("not writing a binary trace.dat to a terminal; give -o FILE or --format text");
@@ -77,7 +82,7 @@ public final class OutputMixin {
                 return n;
             }
         } catch (IOException e) {
-            throw NstraceException.user("cannot write " + (file == null ? "stdout" : file) + ": " + e.getMessage());
+            throw NstraceException.user("cannot write stdout: " + OutputFiles.reason(e));
         }
     }
 

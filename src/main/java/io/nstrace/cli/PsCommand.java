@@ -45,6 +45,7 @@ public final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Privileges.requireDiscovery(parent.context());
         ContainerDiscovery discovery = parent.context().discovery();
         Snapshot snapshot = parent.context().namespaces();
         PrintWriter out = spec.commandLine().getOut();

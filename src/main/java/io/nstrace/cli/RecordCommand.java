@@ -1,5 +1,6 @@
 package io.nstrace.cli;
 
+import io.nstrace.ExitCodes;
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.Selectors;
@@ -69,6 +70,9 @@ public final class RecordCommand implements Callable<Integer> {
         if (untilExit && !waitFor) {
             throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");
         }
+        output.check(ExitCodes.USAGE); // before any tracing: a bad path must not cost the recording
+        summaryFiles.check(ExitCodes.USAGE);
+        Privileges.requireTracing(ctx);
         spool.checked();
         if (waitFor) {
             return new RecordWaitLoop(this, ctx, options).run();
@@ -81,8 +85,15 @@ public final class RecordCommand implements Callable<Integer> {
                 recordings.add(Recording.attach(ctx.sessions(), discovery.detailed(c), options, spool.spool(),
                         ctx.procFs()));
             }
-            recordings.forEach(Recording::start);
-            waitForEnd(recordings, ctx);
+            // the stop signals are ours from the first start on: one that lands while the recorders start
+            // still stops the recording and writes it (before, during attach, the JVM's default ends the process
+            // and the shutdown hook removes what attach made)
+            java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+            try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> stop.countDown(), "INT", "TERM",
+                    "HUP")) {
+                recordings.forEach(Recording::start);
+                waitForEnd(recordings, ctx, stop);
+            }
             writeAll(recordings);
             failIfSpoolFailed(recordings);
         } finally {
@@ -124,21 +135,24 @@ public final class RecordCommand implements Callable<Integer> {
         summary(recordings, counts, written);
     }
 
-    private void waitForEnd(List<Recording> recordings, AppContext ctx) {
+    /** Until -d ends, the containers exit, {@code stop} (a signal) or an interrupt (Ctrl-C in the shell). */
+    private void waitForEnd(List<Recording> recordings, AppContext ctx, java.util.concurrent.CountDownLatch stop) {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        Thread waiter = Thread.currentThread();
         boolean progress = !ctx.inShell() && Libc.isatty(2);
-        try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> waiter.interrupt(), "INT", "TERM", "HUP")) {
+        try {
             long start = System.nanoTime();
             while (System.nanoTime() < deadline && !recordings.stream().allMatch(Recording::containerExited)
                     && !anyFailed(recordings)) {
                 if (progress) {
                     progressLine(recordings, System.nanoTime() - start);
                 }
-                Thread.sleep(Math.max(1, Math.min(50, (deadline - System.nanoTime()) / 1_000_000)));
+                if (stop.await(Math.max(1, Math.min(200, (deadline - System.nanoTime()) / 1_000_000)),
+                        java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    break;
+                }
             }
         } catch (InterruptedException e) {
-            // Ctrl-C or SIGTERM: stop and write what was recorded
+            // Ctrl-C in the shell: stop and write what was recorded
         } finally {
             if (progress) {
                 spec.commandLine().getErr().print("\r\033[K");

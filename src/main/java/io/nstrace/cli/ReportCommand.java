@@ -59,6 +59,9 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (output != null) {
+            OutputFiles.require(output, io.nstrace.ExitCodes.USAGE);
+        }
         TraceData data = read(file, salvage);
         checkContainer(data);
         String prefix = spec.qualifiedName() + ": ";
@@ -67,8 +70,10 @@ public final class ReportCommand implements Callable<Integer> {
         OutputFormat used = OutputFormat.valueOf(format.name());
         try {
             if (output != null) {
-                try (OutputStream os = Files.newOutputStream(output)) {
+                try (OutputStream os = OutputFiles.open(output)) {
                     TraceOutput.write(data, used, os, container);
+                } catch (IOException e) {
+                    throw NstraceException.user("cannot write " + output + ": " + OutputFiles.reason(e));
                 }
                 return 0;
             }

@@ -32,6 +32,7 @@ public final class ResetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AppContext ctx = parent.context();
+        Privileges.requireTracing(ctx);
         SessionReset reset = new SessionReset(ctx.traceFs(), ctx.procFs(), ctx.stateDir());
         SessionReset.Result r = all ? reset.all() : reset.orphans();
         PrintWriter out = spec.commandLine().getOut();

@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
         description = {"Run a command in a fresh PID namespace (private /proc), traced from its first instruction: it "
                 + "and everything it forks or lets join its namespace, nothing else.",
                 "Its stdin, stdout and stderr are untouched; SIGINT, SIGTERM and SIGHUP are forwarded to it.",
-                "The trace goes to -o (default " + RunCommand.DEFAULT_OUTPUT + ", never stdout)."},
+                "The trace always goes to a file: -o, default " + RunCommand.DEFAULT_OUTPUT + " (stdout stays the command's)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"N:the command's exit status (128+N when it was killed by signal N)",
                 "124:the command ran longer than --timeout and was killed",
@@ -74,12 +74,22 @@ public final class RunCommand implements Callable<Integer> {
         if (output.file == null) {
             output.file = Path.of(defaultOutput(output.format));
         }
-        TracedRun run = start(ctx);
+        checkOutputs(ctx);
+        // forwarding is on before CMD can run: a signal that lands while tracing starts reaches CMD once it runs
+        Forwarder forwarder = new Forwarder(ctx);
+        Signals signals = ctx.inShell() ? null : Signals.handle(forwarder::signal, "INT", "TERM", "HUP");
+        TracedRun run;
+        try {
+            run = start(ctx);
+        } catch (RuntimeException e) {
+            closeQuietly(signals);
+            throw e;
+        }
         RunWaiter.Outcome outcome = null;
         int status;
         try {
-            try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> forward(run, sig), "INT", "TERM",
-                    "HUP")) {
+            try (signals) {
+                forwarder.to(run);
                 outcome = new RunWaiter(run, timeout, killAfter).await();
             }
             status = finish(run, outcome);
@@ -107,6 +117,17 @@ public final class RunCommand implements Callable<Integer> {
         String why = e instanceof NstraceException ? e.getMessage() : "internal error: " + e;
         return new NstraceException(ExitCodes.RUN_FAILED, why + (outcome == null ? ""
                 : "; the command " + outcome.reason() + " with status " + outcome.status()), e);
+    }
+
+    /** Every file the run writes must be writable, and tracing possible, before CMD starts (else 125). */
+    private void checkOutputs(AppContext ctx) {
+        try {
+            output.check(ExitCodes.RUN_FAILED);
+            summary.check(ExitCodes.RUN_FAILED);
+            Privileges.requireTracing(ctx);
+        } catch (NstraceException e) {
+            throw new NstraceException(ExitCodes.RUN_FAILED, e.getMessage() + " (the command was not started)", e);
+        }
     }
 
     /** Starts CMD traced; every failure but not-found/not-executable becomes 125 (CMD never ran). */
@@ -155,12 +176,61 @@ public final class RunCommand implements Callable<Integer> {
         return outcome.status();
     }
 
-    private static void forward(TracedRun run, int signal) {
-        try {
-            run.command().signal(signal);
-        } catch (RuntimeException ignored) {
-            // the command is gone: nothing to forward to
+    /**
+     * Forwards signals to CMD. One that arrives before CMD runs cancels an attach under way (a long buffer
+     * allocation: run then fails with 125, CMD never started) and is otherwise kept and sent as soon as CMD runs.
+     */
+    private static final class Forwarder {
+        private final AppContext ctx;
+        private TracedRun run;
+        private int pending;
+
+        Forwarder(AppContext ctx) {
+            this.ctx = ctx;
         }
+
+        synchronized void signal(int sig) {
+            if (run == null) {
+                pending = pending == 0 ? sig : pending;
+                ctx.sessions().cancelAttaches();
+            } else {
+                forward(run, sig);
+            }
+        }
+
+        synchronized void to(TracedRun r) {
+            run = r;
+            if (pending != 0) {
+                forward(r, pending);
+            }
+        }
+
+        private static void forward(TracedRun run, int signal) {
+            try {
+                run.command().signal(signal);
+            } catch (RuntimeException ignored) {
+                // the command is gone: nothing to forward to
+            }
+        }
+    }
+
+    private static void closeQuietly(Signals signals) {
+        if (signals != null) {
+            signals.close();
+        }
+    }
+
+    /**
+     * run's -o never means stdout (stdout is CMD's): its help says what the shared {@link OutputMixin} option does
+     * here instead of the stdout default record and dump have.
+     */
+    static void describeOutput(picocli.CommandLine.Model.CommandSpec run) {
+        picocli.CommandLine.Model.OptionSpec o = run.findOption("-o");
+        run.remove(o);
+        run.addOption(picocli.CommandLine.Model.OptionSpec.builder(o).description("Write the trace here (default: "
+                + DEFAULT_OUTPUT + ", or nstrace-run.txt/.json with --format; never stdout, which stays the "
+                + "command's; checked before the command starts). The format follows the name (.dat, .json, .txt) "
+                + "unless --format is given.").build());
     }
 
     static String defaultOutput(OutputFormat format) {

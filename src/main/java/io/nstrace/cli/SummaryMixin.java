@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.OutputStreamWriter;
 import java.nio.file.Path;
 
 /** {@code --summary FILE} (Markdown for $GITHUB_STEP_SUMMARY) and {@code --summary-json FILE}: CI artifacts. */
@@ -21,6 +21,15 @@ public final class SummaryMixin {
 
     @Option(names = "--summary-json", paramLabel = "FILE", description = "Write the same summary as JSON here.")
     Path json;
+
+    /** Fails with {@code exitCode} naming the first summary file that cannot be written (before tracing). */
+    public void check(int exitCode) {
+        for (Path p : new Path[] {markdown, json}) {
+            if (p != null) {
+                OutputFiles.require(p, exitCode);
+            }
+        }
+    }
 
     public boolean wanted() {
         return markdown != null || json != null;
@@ -49,18 +58,17 @@ public final class SummaryMixin {
         }
         String traceName = trace == null ? null : trace.toString();
         if (markdown != null) {
-            try (Writer w = Files.newBufferedWriter(markdown, StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)) {
+            try (Writer w = new OutputStreamWriter(OutputFiles.append(markdown), StandardCharsets.UTF_8)) {
                 SummaryWriter.markdown(s, run, traceName, w);
             } catch (IOException e) {
-                throw NstraceException.user("cannot write " + markdown + ": " + e.getMessage());
+                throw NstraceException.user("cannot write " + markdown + ": " + OutputFiles.reason(e));
             }
         }
         if (json != null) {
-            try (Writer w = Files.newBufferedWriter(json, StandardCharsets.UTF_8)) {
+            try (Writer w = new OutputStreamWriter(OutputFiles.open(json), StandardCharsets.UTF_8)) {
                 SummaryWriter.json(s, run, traceName, w);
             } catch (IOException e) {
-                throw NstraceException.user("cannot write " + json + ": " + e.getMessage());
+                throw NstraceException.user("cannot write " + json + ": " + OutputFiles.reason(e));
             }
         }
     }

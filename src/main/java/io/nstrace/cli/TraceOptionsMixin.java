@@ -27,7 +27,7 @@ public final class TraceOptionsMixin {
     @Option(names = "--function-graph", description = "Trace kernel function entries and exits (function_graph tracer).")
     boolean functionGraph;
 
-    @Option(names = "--max-graph-depth", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--max-graph-depth", paramLabel = "N", defaultValue = "0", converter = Counts.NonNegative.class,
             description = "Depth limit for --function-graph (0: no limit).")
     int maxGraphDepth;
 
@@ -44,9 +44,10 @@ public final class TraceOptionsMixin {
             description = "Never trace these functions (set_ftrace_notrace globs). Repeatable.")
     List<String> notrace = new ArrayList<>();
 
-    @Option(names = {"-b", "--buffer-kb"}, paramLabel = "KB", defaultValue = "0",
-            description = "Per-CPU ring buffer size in KB (default: the kernel's).")
-    int bufferKb;
+    @Option(names = {"-b", "--buffer-kb"}, paramLabel = "KB", converter = Counts.Positive.class,
+            description = "Per-CPU ring buffer size in KB (default: the kernel's); refused when all CPUs' buffers "
+                    + "would not fit in the memory available.")
+    Integer bufferKb;
 
     @Option(names = "--subbuf-kb", paramLabel = "KB", defaultValue = "0",
             description = "Ring-buffer sub-buffer size in KB, a power of two (default: the kernel's, one page); "
@@ -67,9 +68,6 @@ public final class TraceOptionsMixin {
 
     /** The session options these flags describe. */
     public SessionOptions toOptions() {
-        if (bufferKb < 0) {
-            throw usage("buffer size must not be negative: " + bufferKb);
-        }
         if (subbufKb < 0 || Integer.bitCount(subbufKb) > 1) {
             throw usage("--subbuf-kb must be a power of two (4, 8, 16, ...): "
                     + subbufKb);
@@ -78,8 +76,8 @@ public final class TraceOptionsMixin {
             throw usage("--graph-opt " + graphOptions.getFirst()
                     + " needs --function-graph");
         }
-        SessionOptions o = SessionOptions.defaults().withEvents(events).withFilter(filter).withBuffer(bufferKb, clock)
-                .withSubbuf(subbufKb);
+        SessionOptions o = SessionOptions.defaults().withEvents(events).withFilter(filter)
+                .withBuffer(bufferKb == null ? 0 : bufferKb, clock).withSubbuf(subbufKb);
         boolean functions = function || functionGraph || !this.functions.isEmpty() || !notrace.isEmpty();
         if (functions) {
             o = o.withFunction(functionGraph, maxGraphDepth, this.functions, notrace)

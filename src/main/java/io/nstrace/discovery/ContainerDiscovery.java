@@ -103,6 +103,7 @@ public final class ContainerDiscovery {
     }
 
     private Snapshot scan(boolean full) {
+        proc.requireProcfs();
         long hint = hostInodeHint();
         prepareNative();
         ProcScanner scanner = new ProcScanner(proc.root(), workers);

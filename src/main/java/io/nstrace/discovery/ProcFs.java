@@ -1,5 +1,7 @@
 package io.nstrace.discovery;
 
+import io.nstrace.NstraceException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,64 @@ public final class ProcFs {
 
     public Path pidDir(int pid) {
         return root.resolve(Integer.toString(pid));
+    }
+
+    /**
+     * Fails (exit 3, naming the root) unless the root looks like a procfs: a directory with at least one process
+     * directory holding an {@code ns/pid} link ({@code self} first, so the real /proc answers at once).
+     */
+    public void requireProcfs() {
+        if (!Files.exists(root)) {
+            throw NstraceException.environment("no procfs at " + root + ": no such directory");
+        }
+        if (!Files.isDirectory(root)) {
+            throw NstraceException.environment("no procfs at " + root + ": not a directory");
+        }
+        if (Files.isSymbolicLink(root.resolve("self").resolve("ns").resolve("pid"))) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            if (s.anyMatch(p -> isNumber(p.getFileName().toString())
+                    && Files.isSymbolicLink(p.resolve("ns").resolve("pid")))) {
+                return;
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw NstraceException.environment("cannot list procfs root " + root + ": "
+                    + (e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage()));
+        }
+        throw NstraceException.environment(root + " is not a procfs: no process directories with an ns/pid link");
+    }
+
+    /**
+     * A process of another user whose PID namespace link this process may not read (EACCES: reading it needs
+     * root, as ptrace access does), or empty when every one it tried was readable. Used only when not root.
+     */
+    public Optional<Path> unreadableForeignNamespace(int uid) {
+        try (Stream<Path> s = Files.list(root)) {
+            return s.filter(p -> isNumber(p.getFileName().toString())).filter(p -> owner(p) != uid)
+                    .map(p -> p.resolve("ns").resolve("pid")).filter(ProcFs::denied).findFirst();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int owner(Path dir) {
+        try {
+            return (Integer) Files.getAttribute(dir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static boolean denied(Path link) {
+        try {
+            Files.readSymbolicLink(link);
+            return false;
+        } catch (java.nio.file.AccessDeniedException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // vanished, or not a link: not a permission problem
+        }
     }
 
     /** Inode of /proc/PID/ns/pid, from its link text {@code pid:[N]}. */

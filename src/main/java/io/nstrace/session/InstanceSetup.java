@@ -26,8 +26,24 @@ final class InstanceSetup {
 
     static final String SUBBUF = "buffer_subbuf_size_kb";
 
-    /** Sub-buffer size, buffer, clock and event-fork; requires the files the PID fence needs. */
+    /** Total buffer size from which growing it is announced on the notices line (~0.5 s of kernel work here). */
+    static final long NOTICE_KB = 256 * 1024;
+
+    /**
+     * What a buffer resize needs besides the instance: where the cancellable write is registered while it runs,
+     * where the "allocating..." notice goes, and the procfs whose meminfo says how much memory is available.
+     */
+    record BufferContext(java.util.function.Consumer<io.nstrace.tracefs.ChildWrite> running,
+                         java.util.function.Consumer<String> notices, io.nstrace.discovery.ProcFs proc) {
+        static final BufferContext NONE = new BufferContext(w -> { }, line -> { }, null);
+    }
+
     void base(SessionOptions o) {
+        base(o, BufferContext.NONE);
+    }
+
+    /** Sub-buffer size, buffer, clock and event-fork; requires the files the PID fence needs. */
+    void base(SessionOptions o, BufferContext buffer) {
         TraceFsCatalog.requireFile(instance, "set_event_pid", "the PID fence");
         if (!TraceFsCatalog.options(instance).contains("event-fork")) {
             throw NstraceException.environment("this kernel's tracefs has no options/event-fork (needed to follow "
@@ -38,7 +54,7 @@ final class InstanceSetup {
             subbuf(o.subbufKb());
         }
         if (o.bufferKb() > 0) {
-            instance.write("buffer_size_kb", Integer.toString(o.bufferKb()));
+            bufferSize(o.bufferKb(), buffer);
         }
         if (o.clock() != null) {
             TraceFsCatalog.requireClock(o.clock(), instance.read("trace_clock"));
@@ -63,6 +79,61 @@ final class InstanceSetup {
             throw NstraceException.user("--subbuf-kb " + kb + " refused by the kernel: "
                     + (k.isEmpty() ? e.reason() : k));
         }
+    }
+
+    /**
+     * Sets {@code buffer_size_kb}. Refused up front when every CPU's buffer together would exceed the memory
+     * available (the kernel checks one CPU at a time, and would take the machine's memory); growing is done by a
+     * child process that a signal's clean-up can cancel, announced when large; shrinking is instant.
+     */
+    private void bufferSize(int kb, BufferContext ctx) {
+        int cpus = cpuCount();
+        long total = (long) kb * cpus;
+        java.util.OptionalLong available = ctx.proc() == null ? java.util.OptionalLong.empty()
+                : memAvailableKb(ctx.proc());
+        if (available.isPresent() && total > available.getAsLong()) {
+            throw NstraceException.environment(String.format("-b %,d KB per CPU needs %s for %d CPUs, more than "
+                    + "the %s of memory available (MemAvailable in %s)", kb, human(total), cpus,
+                    human(available.getAsLong()), ctx.proc().root().resolve("meminfo")));
+        }
+        if (kb <= currentKb()) {
+            instance.write("buffer_size_kb", Integer.toString(kb));
+            return;
+        }
+        if (total >= NOTICE_KB) {
+            ctx.notices().accept(String.format("allocating %,d KB per CPU (%s for %d CPUs) in instance %s...", kb,
+                    human(total), cpus, instance.name()));
+        }
+        instance.writeCancellable("buffer_size_kb", Integer.toString(kb), ctx.running());
+    }
+
+    private int cpuCount() {
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(instance.file("per_cpu"))) {
+            return (int) Math.max(1, s.filter(p -> p.getFileName().toString().matches("cpu\\d+")).count());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return 1;
+        }
+    }
+
+    /** The per-CPU size allocated now ({@code 1410}; {@code 7 (expanded: 1408)} before first use: 7); 0 if unknown. */
+    private long currentKb() {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\d+").matcher(instance.read("buffer_size_kb"));
+            return m.lookingAt() ? Long.parseLong(m.group()) : 0;
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    static java.util.OptionalLong memAvailableKb(io.nstrace.discovery.ProcFs proc) {
+        return proc.readString(proc.root().resolve("meminfo")).flatMap(text -> text.lines()
+                .filter(l -> l.startsWith("MemAvailable:")).findFirst())
+                .map(l -> java.util.OptionalLong.of(Long.parseLong(l.replaceAll("[^0-9]", ""))))
+                .orElse(java.util.OptionalLong.empty());
+    }
+
+    static String human(long kb) {
+        return kb >= 1024 * 1024 ? String.format("%.1f GB", kb / (1024.0 * 1024)) : String.format("%,d MB", kb / 1024);
     }
 
     /** Filter (when given) then enable, event by event; a rejected filter names the event and the kernel's words. */

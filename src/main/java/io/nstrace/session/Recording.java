@@ -38,11 +38,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Recording implements SessionListener, AutoCloseable {
     private final Container container;
     private final ProcFs proc;
-    private Path spoolDir;
+    private volatile Path spoolDir;
     private final Map<Integer, ContainerMap.TaskInfo> tasks = new ConcurrentHashMap<>();
     private final Map<Integer, CpuTotal> cpus = new TreeMap<>();
     private volatile TraceSession session;
-    private Recorder segment;
+    private volatile Recorder segment;
     private int segments;
     private TraceMeta meta;
     private String cmdlines = "";
@@ -256,6 +256,26 @@ public final class Recording implements SessionListener, AutoCloseable {
     @Override
     public void close() {
         detach();
+    }
+
+    /**
+     * The readers let go of the instance and the spool goes with the session, also when the shutdown hook
+     * detaches it (a signal before the command's own handling): no lock, the hook must not wait on one.
+     */
+    @Override
+    public void detaching(TraceSession s) {
+        Recorder seg = segment;
+        if (seg != null) {
+            try {
+                seg.stop();
+            } catch (RuntimeException ignored) {
+                // the trace is being dropped: only the open files matter
+            }
+        }
+        Path dir = spoolDir;
+        if (dir != null) {
+            deleteTree(dir);
+        }
     }
 
     @Override

@@ -177,6 +177,22 @@ public final class Recordings implements AutoCloseable {
         return n == 0 ? null : n + (n == 1 ? " trace" : " traces") + " not dumped";
     }
 
+    /**
+     * For the named sessions only: {@code web: trace not dumped} (or {@code 2 traces not dumped: web, db}) when one
+     * runs or holds events no dump wrote, else null. {@code detach} asks this before it throws a trace away.
+     */
+    public synchronized String pendingWarning(java.util.Collection<String> names) {
+        List<String> held = names.stream().filter(n -> {
+            Entry e = entries.get(n);
+            return e != null && pending(e, e.recording.events());
+        }).toList();
+        if (held.isEmpty()) {
+            return null;
+        }
+        return held.size() == 1 ? held.getFirst() + ": trace not dumped"
+                : held.size() + " traces not dumped: " + String.join(", ", held);
+    }
+
     private static boolean pending(Entry e, long events) {
         return e.started && (e.recording.session().state() == SessionState.RUNNING || events > e.dumpedEvents);
     }

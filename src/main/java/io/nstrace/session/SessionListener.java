@@ -25,6 +25,15 @@ public interface SessionListener {
     default void pidsAdded(TraceSession session, List<ProcessInfo> processes) {
     }
 
+    /**
+     * The session is being detached: tracing is off and its instance is about to be removed, so whatever holds
+     * the instance's files must let go now (rmdir fails while a reader has one open). Also called from the
+     * shutdown hook (a signal that ended the process before the command detached), so it must not take locks
+     * another thread may hold.
+     */
+    default void detaching(TraceSession session) {
+    }
+
     /** The container's last process exited; the session is ENDED and its instance kept until detach. */
     default void containerExited(TraceSession session) {
     }

@@ -40,6 +40,8 @@ public final class SessionManager implements AutoCloseable {
     private final boolean watch;
     private final TraceFsCatalog catalog;
     private final List<TraceSession> sessions = new CopyOnWriteArrayList<>();
+    private final java.util.Map<String, PendingInstance> pending = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<String> notices = line -> { };
     private PidWatcher watcher;
     private Thread hook;
 
@@ -55,6 +57,14 @@ public final class SessionManager implements AutoCloseable {
     /** The live setup: real instances, the joiner watcher on. */
     public static SessionManager live(TraceFs traceFs, ProcFs proc, StateDir stateDir) {
         return new SessionManager(traceFs, proc, stateDir, traceFs::createInstance, true);
+    }
+
+    /**
+     * Where one-line notices of long kernel operations go ("allocating ... KB per CPU ..."); the command line
+     * shows them on a terminal. Default: nowhere.
+     */
+    public void notices(java.util.function.Consumer<String> sink) {
+        notices = java.util.Objects.requireNonNull(sink);
     }
 
     public TraceFsCatalog catalog() {
@@ -85,37 +95,44 @@ public final class SessionManager implements AutoCloseable {
     public TraceSession attach(Container c, SessionOptions o, SessionListener listener, java.nio.file.Path spoolRoot) {
         List<EventId> events = catalog.selector().resolve(o.eventSpecs());
         String name = InstanceNames.forContainer(c.name());
-        stateDir.write(new OwnerRecord(ProcessHandle.current().pid(), ownStart(), c.name(), name,
-                traceFs.root().toString(), spoolRoot == null ? "" : spoolRoot.resolve(name).toString()));
-        TraceInstance instance;
+        installHook(); // first: a signal from here on removes what this attach made (the instance, its state file)
+        PendingInstance p = new PendingInstance(name);
+        pending.put(name, p);
         try {
-            instance = store.create(name);
-        } catch (RuntimeException e) {
-            stateDir.remove(name);
-            throw e;
-        }
-        try {
-            TraceSession s = configure(c, o, listener, events, instance);
-            sessions.add(s);
-            installHook();
-            if (watch) {
-                watcher().register(s);
+            stateDir.write(new OwnerRecord(ProcessHandle.current().pid(), ownStart(), c.name(), name,
+                    traceFs.root().toString(), spoolRoot == null ? "" : spoolRoot.resolve(name).toString()));
+            TraceInstance instance;
+            try {
+                instance = p.create(store);
+            } catch (RuntimeException e) {
+                stateDir.remove(name);
+                throw e;
             }
-            return s;
-        } catch (RuntimeException e) {
-            removeQuietly(store, instance, e);
-            stateDir.remove(name);
-            throw e;
+            try {
+                TraceSession s = configure(c, o, listener, events, instance, p);
+                sessions.add(s);
+                if (watch) {
+                    watcher().register(s);
+                }
+                return s;
+            } catch (RuntimeException e) {
+                removeQuietly(store, instance, e);
+                stateDir.remove(name);
+                throw p.abandoned() ? new NstraceException(io.nstrace.ExitCodes.USER, "attach to '" + c.name()
+                        + "' cancelled by a signal", e) : e;
+            }
+        } finally {
+            pending.remove(name);
         }
     }
 
     private TraceSession configure(Container c, SessionOptions o, SessionListener listener, List<EventId> events,
-                                   TraceInstance instance) {
+                                   TraceInstance instance, PendingInstance p) {
         InstanceSetup setup = new InstanceSetup(instance, catalog);
         if (o.functionTracing()) {
             setup.probeFunction();
         }
-        setup.base(o);
+        setup.base(o, new InstanceSetup.BufferContext(p::writing, notices, proc));
         PidFence fence = new PidFence(instance, new ProcessProbe(proc), c.pidnsInode(), o.functionTracing());
         fence.init(c.tids());
         setup.events(events, o.filter());
@@ -227,16 +244,22 @@ public final class SessionManager implements AutoCloseable {
     private synchronized PidWatcher watcher() {
         if (watcher == null) {
             String name = InstanceNames.forWatcher();
-            stateDir.write(new OwnerRecord(ProcessHandle.current().pid(), ownStart(), "-", name,
-                    traceFs.root().toString()));
-            try {
-                watcher = new PidWatcher(traceFs.createInstance(name), proc);
-            } catch (RuntimeException e) {
-                removeQuietly(traceFs::createInstance, traceFs.instance(name), e);
-                stateDir.remove(name);
-                throw e;
-            }
             installHook();
+            PendingInstance p = new PendingInstance(name);
+            pending.put(name, p);
+            try {
+                stateDir.write(new OwnerRecord(ProcessHandle.current().pid(), ownStart(), "-", name,
+                        traceFs.root().toString()));
+                try {
+                    watcher = new PidWatcher(p.create(traceFs::createInstance), proc);
+                } catch (RuntimeException e) {
+                    removeQuietly(traceFs::createInstance, traceFs.instance(name), e);
+                    stateDir.remove(name);
+                    throw e;
+                }
+            } finally {
+                pending.remove(name);
+            }
         }
         return watcher;
     }
@@ -250,6 +273,33 @@ public final class SessionManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Cancels the attaches under way (a signal before {@code run}'s command started): a long buffer allocation
+     * stops at once, the instance and its state file go, and the attaching thread fails.
+     */
+    public void cancelAttaches() {
+        abandonPending();
+    }
+
+    /**
+     * What the shutdown hook does for attaches still under way (a signal while the kernel allocates a large
+     * buffer): cancels the slow write so the kernel frees the buffer, removes the instance and the state file.
+     */
+    private void abandonPending() {
+        for (PendingInstance p : pending.values()) {
+            TraceInstance made = p.abandon();
+            try {
+                if (made != null) {
+                    removeRetrying(store, made);
+                }
+            } catch (RuntimeException ignored) {
+                // the attaching thread removes it too if it gets there first
+            } finally {
+                stateDir.remove(p.name());
+            }
+        }
+    }
+
     private synchronized void installHook() {
         if (hook == null) {
             hook = new Thread(this::detachAll, "nstrace-cleanup");
@@ -259,6 +309,7 @@ public final class SessionManager implements AutoCloseable {
 
     /** Detaches every session, removes the watcher; collects failures and rethrows the first. */
     public void detachAll() {
+        abandonPending();
         List<RuntimeException> failures = new ArrayList<>();
         for (TraceSession s : sessions) {
             try {

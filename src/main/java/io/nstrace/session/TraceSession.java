@@ -89,6 +89,12 @@ public final class TraceSession {
             }
             state = SessionState.DETACHED;
         }
+        try {
+            instance.write("tracing_on", "0");
+        } catch (RuntimeException ignored) {
+            // release below tries again; removal is what matters
+        }
+        listener.detaching(this);
         owner.release(this);
     }
 

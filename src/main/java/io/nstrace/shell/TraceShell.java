@@ -109,6 +109,9 @@ public final class TraceShell {
             throw NstraceException.user("already in the shell");
         }
         context.inShell(true);
+        if (interactive) {
+            context.confirm(question -> ask(question, false));
+        }
         AppContext.Roots launched = context.roots();
         try (StatusBar bar = interactive ? StatusBar.start(terminal, context.statusSource()) : null) {
             while (true) {
@@ -130,6 +133,7 @@ public final class TraceShell {
                 }
             }
         } finally {
+            context.confirm(null);
             context.inShell(false);
             saveHistory();
         }
@@ -204,14 +208,19 @@ public final class TraceShell {
             cmd.getErr().flush();
             return true;
         }
+        return ask(warning + "; exit anyway? [y/N] ", true);
+    }
+
+    /** Asks a yes/no question on the terminal: yes only for y/yes; Ctrl-C is no, Ctrl-D {@code onEof}. */
+    private boolean ask(String question, boolean onEof) {
         reader.setVariable(LineReader.DISABLE_HISTORY, true);
         try {
-            String answer = reader.readLine(warning + "; exit anyway? [y/N] ").strip();
+            String answer = reader.readLine(question).strip();
             return answer.equalsIgnoreCase("y") || answer.equalsIgnoreCase("yes");
         } catch (UserInterruptException e) {
             return false;
         } catch (EndOfFileException e) {
-            return true;
+            return onEof;
         } finally {
             reader.setVariable(LineReader.DISABLE_HISTORY, false);
         }

@@ -37,6 +37,11 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle MKFIFO = bind("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle KILL = bind("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SIGACTION = bind("sigaction",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    /** glibc's struct sigaction: handler, 128-byte mask, flags, restorer (152 bytes on x86_64 and aarch64). */
+    private static final long SIGACTION_SIZE = 152;
+    private static final long SIG_IGN = 1;
     private static final MethodHandle ISATTY = LINKER.downcallHandle(
             LINKER.defaultLookup().find("isatty").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle GETUID = LINKER.downcallHandle(
@@ -138,6 +143,35 @@ public final class Libc {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("kill " + pid, t);
+        }
+    }
+
+    /**
+     * When {@code signal}'s disposition is SIG_IGN (inherited: a background job of a script starts with SIGINT
+     * ignored), sets it to SIG_DFL and returns true; otherwise changes nothing and returns false. The JVM installs
+     * a handler ({@code sun.misc.Signal.handle}) only for a signal that is not ignored.
+     */
+    public static boolean unignore(int signal) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment old = arena.allocate(SIGACTION_SIZE, 8);
+            int rc = (int) SIGACTION.invokeExact(state, signal, MemorySegment.NULL, old);
+            if (rc < 0) {
+                throw new NativeException("sigaction", "signal " + signal, errno(state));
+            }
+            if (old.get(JAVA_LONG, 0) != SIG_IGN) {
+                return false;
+            }
+            MemorySegment dfl = arena.allocate(SIGACTION_SIZE, 8); // zeroed: SIG_DFL, empty mask, no flags
+            rc = (int) SIGACTION.invokeExact(state, signal, dfl, MemorySegment.NULL);
+            if (rc < 0) {
+                throw new NativeException("sigaction SIG_DFL", "signal " + signal, errno(state));
+            }
+            return true;
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("sigaction " + signal, t);
         }
     }
 

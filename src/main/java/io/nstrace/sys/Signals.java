@@ -12,6 +12,9 @@ import java.util.List;
  * the previous handlers back.
  */
 public final class Signals implements AutoCloseable {
+    /** SIGINT's number on Linux. */
+    public static final int SIGINT = 2;
+
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
 
@@ -27,6 +30,25 @@ public final class Signals implements AutoCloseable {
             s.previous.add(Signal.handle(sig, received -> action.accept(received.getNumber())));
         }
         return s;
+    }
+
+    /**
+     * Makes SIGINT reach the JVM however the process was started. A background job of a script inherits SIGINT
+     * ignored and the JVM then never installs its handler, so {@code kill -INT} would do nothing; trace-cmd
+     * installs its handler anyway, and so does this: when SIGINT is ignored, its disposition goes back to SIG_DFL
+     * and {@code onInterrupt} is installed as the JVM would have (its default ends the JVM through the shutdown
+     * hooks, exit 130). Returns whether it was ignored. SIGHUP is left alone (nohup ignores it on purpose).
+     */
+    public static boolean restoreInterrupt(Runnable onInterrupt) {
+        try {
+            if (!Libc.unignore(SIGINT)) {
+                return false;
+            }
+        } catch (NativeException e) {
+            return false; // sigaction cannot fail for SIGINT with valid pointers; nothing to restore then
+        }
+        Signal.handle(new Signal("INT"), received -> onInterrupt.run());
+        return true;
     }
 
     @Override

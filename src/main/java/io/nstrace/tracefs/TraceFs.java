@@ -48,8 +48,12 @@ public final class TraceFs {
     public static TraceFs locate(Path procRoot, Optional<Path> override) {
         if (override.isPresent()) {
             Path dir = override.get();
+            if (!Files.isDirectory(dir)) {
+                throw NstraceException.environment("no tracefs at " + dir + ": "
+                        + (Files.exists(dir) ? "not a directory" : "no such directory"));
+            }
             if (!Files.isDirectory(dir.resolve("events"))) {
-                throw NstraceException.environment("not a tracefs directory (no events/): " + dir);
+                throw NstraceException.environment(dir + " is not a tracefs: no events/ directory");
             }
             return new TraceFs(dir);
         }

@@ -71,6 +71,27 @@ public final class TraceInstance {
         put(relative, value, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
+    /**
+     * Writes {@code value} with O_TRUNC from a child process ({@link ChildWrite}), for writes the kernel may take
+     * minutes over; {@code running} gets the write while it runs (to {@link ChildWrite#cancel} it from a signal's
+     * clean-up), then null. Where no child can be started it writes in-process, uncancellable.
+     */
+    public void writeCancellable(String relative, String value, java.util.function.Consumer<ChildWrite> running) {
+        ChildWrite w;
+        try {
+            w = ChildWrite.start(file(relative), value);
+        } catch (IOException e) {
+            write(relative, value);
+            return;
+        }
+        running.accept(w);
+        try {
+            w.await(this);
+        } finally {
+            running.accept(null);
+        }
+    }
+
     /** Writes {@code value} with O_APPEND, as the shell's {@code >>}: PID lists grow without being rewritten. */
     public void append(String relative, String value) {
         put(relative, value, StandardOpenOption.APPEND);

@@ -108,6 +108,31 @@ class SessionCommandsTest {
         assertEquals(List.of(), context.sessionNames());
     }
 
+    /** Issue 10: detach dropped a running, never-dumped trace without the question exit asks. */
+    @Test
+    void detachOfATraceNotDumpedAsksOrRefusesUnlessForced() {
+        assertEquals(0, attach("web", "db").exitCode());
+        feedPage("web");
+        run("start", "web");
+        assertError(run("detach", "web"), ExitCodes.USER,
+                "nstrace detach: web: trace not dumped; dump it first, or detach --force to drop it");
+        assertEquals(List.of("web", "db"), context.sessionNames(), "nothing detached without a terminal to ask");
+        List<String> asked = new java.util.ArrayList<>();
+        context.confirm(q -> asked.add(q) && false);
+        assertError(run("detach", "--all"), ExitCodes.USER, "nstrace detach: nothing detached (web: trace not dumped)");
+        assertEquals(List.of("web: trace not dumped; detach anyway? [y/N] "), asked);
+        assertEquals("detached db\n", run("detach", "db").out(), "db never ran: nothing to lose, no question");
+        context.confirm(q -> true);
+        assertEquals("detached web\n", run("detach", "web").out());
+        assertEquals(List.of(), instances());
+        context.confirm(null);
+        assertEquals(0, attach("web").exitCode());
+        feedPage("web");
+        run("start", "web");
+        assertEquals("detached web\n", run("detach", "-f", "web").out());
+        assertEquals(List.of(), instances());
+    }
+
     @Test
     void onTheOneShotCommandLineSessionCommandsAreUsageErrorsWithAHint() {
         context.inShell(false);
