@@ -23,7 +23,7 @@ root_tar() {
         if [ ! -s "$tar" ]; then
             rm -f "$cache/bookworm-$kind-"*.tar
             echo "mmdebstrap: making the $kind root ($tar)" >&2
-            mmdebstrap --quiet "${args[@]}" bookworm "$tar.part" >&2 || { rm -f "$tar.part"; exit 1; }
+            mmdebstrap --quiet --format=tar "${args[@]}" bookworm "$tar.part" >&2 || { rm -rf "$tar.part"; exit 1; }
             mv "$tar.part" "$tar"
         fi
     ) 9> "$cache/.lock-$kind" || { echo "mmdebstrap failed to make the $kind root" >&2; return 1; }
