@@ -37,6 +37,7 @@ class ProcessFaultsKernelTest {
     Path tmp;
     Path state;
     Path spool;
+    Path priv;
     TraceFs traceFs;
     final List<Process> processes = new ArrayList<>();
     final List<Long> nstracePids = new ArrayList<>();
@@ -46,8 +47,10 @@ class ProcessFaultsKernelTest {
         // not @TempDir: the non-root case needs a directory nobody can read and write
         tmp = Files.createTempDirectory("nstrace-faults-run-");
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
-        state = tmp.resolve("state");
-        spool = tmp.resolve("spool");
+        // state and spool roots must be private (nstrace refuses roots inside a directory others may write)
+        priv = Files.createTempDirectory("nstrace-faults-run-private-");
+        state = priv.resolve("state");
+        spool = priv.resolve("spool");
     }
 
     @AfterEach
@@ -77,8 +80,10 @@ class ProcessFaultsKernelTest {
                 }
             }
         }
-        try (Stream<Path> s = Files.walk(tmp)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        for (Path root : new Path[] {tmp, priv}) {
+            try (Stream<Path> s = Files.walk(root)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 

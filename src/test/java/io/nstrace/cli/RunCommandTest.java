@@ -51,7 +51,7 @@ class RunCommandTest {
         assertTrue(r.err().startsWith("nstrace record: --graph-opt retval needs --function-graph\n"), r.err());
         r = CliRun.run(tmp, tmp, "record", "web", "-b", "-3");
         assertEquals(2, r.exitCode(), r.err());
-        assertTrue(r.err().startsWith("nstrace record: buffer size must not be negative: -3\n"), r.err());
+        assertTrue(r.err().startsWith("nstrace record: invalid value for option '--buffer-kb': '-3' is out of range"), r.err());
         CliRun run = CliRun.run(tmp, tmp, "run", "--subbuf-kb", "6", "--", "true");
         assertEquals(125, run.exitCode(), run.err());
         assertTrue(run.err().startsWith("nstrace run: --subbuf-kb must be a power of two"), run.err());
