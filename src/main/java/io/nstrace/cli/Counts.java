@@ -28,6 +28,18 @@ final class Counts {
         }
     }
 
+    /** A power of two (sub-buffer sizes in KB: 4, 8, 16, ...). */
+    static final class PowerOfTwo implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n = parse(value, 1, "a power of two (4, 8, 16, ...)");
+            if (Integer.bitCount(n) != 1) {
+                throw new TypeConversionException("'" + value + "' is not a power of two (4, 8, 16, ...)");
+            }
+            return n;
+        }
+    }
+
     static int parse(String value, int min, String what) {
         String v = value.strip().replace("_", "").replace(",", "");
         long n;

@@ -49,10 +49,10 @@ public final class TraceOptionsMixin {
                     + "would not fit in the memory available.")
     Integer bufferKb;
 
-    @Option(names = "--subbuf-kb", paramLabel = "KB", defaultValue = "0",
+    @Option(names = "--subbuf-kb", paramLabel = "KB", converter = Counts.PowerOfTwo.class,
             description = "Ring-buffer sub-buffer size in KB, a power of two (default: the kernel's, one page); "
                     + "needs buffer_subbuf_size_kb (linux 6.8+).")
-    int subbufKb;
+    Integer subbufKb;
 
     @Option(names = {"-C", "--clock"}, paramLabel = "CLOCK", description = "trace_clock to use (local, global, mono, ...).")
     String clock;
@@ -68,16 +68,12 @@ public final class TraceOptionsMixin {
 
     /** The session options these flags describe. */
     public SessionOptions toOptions() {
-        if (subbufKb < 0 || Integer.bitCount(subbufKb) > 1) {
-            throw usage("--subbuf-kb must be a power of two (4, 8, 16, ...): "
-                    + subbufKb);
-        }
         if (!graphOptions.isEmpty() && !functionGraph) {
             throw usage("--graph-opt " + graphOptions.getFirst()
                     + " needs --function-graph");
         }
         SessionOptions o = SessionOptions.defaults().withEvents(events).withFilter(filter)
-                .withBuffer(bufferKb == null ? 0 : bufferKb, clock).withSubbuf(subbufKb);
+                .withBuffer(bufferKb == null ? 0 : bufferKb, clock).withSubbuf(subbufKb == null ? 0 : subbufKb);
         boolean functions = function || functionGraph || !this.functions.isEmpty() || !notrace.isEmpty();
         if (functions) {
             o = o.withFunction(functionGraph, maxGraphDepth, this.functions, notrace)
