@@ -1,7 +1,7 @@
 package io.nstrace.capture;
 
-import io.nstrace.format.HeaderPage;
-import io.nstrace.format.PageDecoder;
+import io.nstrace.format.ringbuffer.HeaderPage;
+import io.nstrace.format.ringbuffer.PageDecoder;
 import io.nstrace.sys.Libc;
 import io.nstrace.sys.RawFile;
 import io.nstrace.sys.Splice;

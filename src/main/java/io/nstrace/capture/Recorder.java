@@ -1,6 +1,6 @@
 package io.nstrace.capture;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 import io.nstrace.tracefs.TraceInstance;
 
 import java.io.IOException;

@@ -1,5 +1,10 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.AppContext;
+import io.nstrace.bench.CaptureRawCommand;
+import io.nstrace.bench.DiscoveryBenchCommand;
+import io.nstrace.shell.ShellCommand;
+
 import picocli.CommandLine;
 import picocli.CommandLine.HelpCommand;
 

@@ -1,5 +1,7 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.AppContext;
+
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 

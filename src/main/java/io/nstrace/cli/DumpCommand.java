@@ -1,7 +1,9 @@
 package io.nstrace.cli;
 
-import io.nstrace.NstraceException;
-import io.nstrace.format.OutputFormat;
+import io.nstrace.cli.render.FollowPrinter;
+
+import io.nstrace.error.NstraceException;
+import io.nstrace.format.output.OutputFormat;
 import io.nstrace.session.Recording;
 import io.nstrace.session.Recordings;
 import picocli.CommandLine.Command;

@@ -1,7 +1,9 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;

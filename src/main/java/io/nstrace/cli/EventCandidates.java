@@ -1,5 +1,7 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.AppContext;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.nstrace.cli;
 
-import io.nstrace.format.Json;
+import io.nstrace.format.json.Json;
 import io.nstrace.tracefs.EventId;
 import io.nstrace.tracefs.TraceFsCatalog;
 import picocli.CommandLine.Command;

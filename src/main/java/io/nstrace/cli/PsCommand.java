@@ -1,11 +1,13 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.render.PsTable;
+
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.ProcessInfo;
 import io.nstrace.discovery.Selectors;
 import io.nstrace.discovery.Snapshot;
-import io.nstrace.format.Json;
+import io.nstrace.format.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

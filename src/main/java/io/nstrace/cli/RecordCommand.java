@@ -1,9 +1,11 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.AppContext;
+
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.Selectors;
-import io.nstrace.format.OutputFormat;
+import io.nstrace.format.output.OutputFormat;
 import io.nstrace.session.Recording;
 import io.nstrace.session.SessionOptions;
 import io.nstrace.sys.Libc;

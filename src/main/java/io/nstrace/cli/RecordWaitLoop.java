@@ -1,6 +1,8 @@
 package io.nstrace.cli;
 
-import io.nstrace.NstraceException;
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.RuntimeRoots;
 import io.nstrace.session.ContainerWaiter;

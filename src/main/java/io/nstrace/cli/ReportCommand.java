@@ -1,10 +1,10 @@
 package io.nstrace.cli;
 
-import io.nstrace.NstraceException;
-import io.nstrace.format.OutputFormat;
+import io.nstrace.error.NstraceException;
+import io.nstrace.format.output.OutputFormat;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceDatReader;
-import io.nstrace.format.TraceOutput;
+import io.nstrace.format.tracedat.TraceDatReader;
+import io.nstrace.format.output.TraceOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

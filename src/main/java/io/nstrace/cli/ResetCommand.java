@@ -1,5 +1,7 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.AppContext;
+
 import io.nstrace.session.SessionReset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,9 +1,13 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
-import io.nstrace.format.OutputFormat;
-import io.nstrace.format.SummaryWriter;
+import io.nstrace.cli.loop.RunWaiter;
+
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
+import io.nstrace.format.output.OutputFormat;
+import io.nstrace.format.output.SummaryWriter;
 import io.nstrace.format.TraceData;
 import io.nstrace.session.Recording;
 import io.nstrace.session.TracedRun;

@@ -1,7 +1,9 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
 import io.nstrace.session.Recordings;
 
 /** What the session commands share: the recordings of a shell, refused on the one-shot command line. */

@@ -1,6 +1,6 @@
 package io.nstrace.cli;
 
-import io.nstrace.format.Json;
+import io.nstrace.format.json.Json;
 import io.nstrace.session.Recordings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

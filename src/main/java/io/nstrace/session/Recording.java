@@ -1,6 +1,6 @@
 package io.nstrace.session;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 import io.nstrace.capture.Capture;
 import io.nstrace.capture.CpuSpool;
 import io.nstrace.capture.Recorder;

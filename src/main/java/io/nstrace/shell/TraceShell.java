@@ -1,8 +1,8 @@
 package io.nstrace.shell;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
-import io.nstrace.cli.AppContext;
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
+import io.nstrace.cli.context.AppContext;
 import io.nstrace.cli.Cli;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;

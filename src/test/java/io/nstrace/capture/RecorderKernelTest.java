@@ -1,15 +1,15 @@
 package io.nstrace.capture;
 
 import io.nstrace.format.ContainerMap;
-import io.nstrace.format.EventContext;
+import io.nstrace.format.output.EventContext;
 import io.nstrace.format.EventReader;
-import io.nstrace.format.Json;
-import io.nstrace.format.JsonWriter;
-import io.nstrace.format.TextWriter;
+import io.nstrace.format.json.Json;
+import io.nstrace.format.output.JsonWriter;
+import io.nstrace.format.output.TextWriter;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceDatReader;
-import io.nstrace.format.TraceDatWriter;
-import io.nstrace.format.TraceEvent;
+import io.nstrace.format.tracedat.TraceDatReader;
+import io.nstrace.format.tracedat.TraceDatWriter;
+import io.nstrace.format.ringbuffer.TraceEvent;
 import io.nstrace.testing.Require;
 import io.nstrace.tracefs.TraceFs;
 import io.nstrace.tracefs.TraceInstance;

@@ -1,5 +1,7 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.AppContext;
+
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,7 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.AppContext;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

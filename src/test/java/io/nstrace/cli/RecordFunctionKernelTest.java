@@ -1,6 +1,8 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.error.ExitCodes;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;
 import org.junit.jupiter.api.Assumptions;

@@ -1,6 +1,6 @@
 package io.nstrace.cli;
 
-import io.nstrace.format.TraceEvent;
+import io.nstrace.format.ringbuffer.TraceEvent;
 import io.nstrace.testing.Require;
 import io.nstrace.testing.Runtimes;
 import org.junit.jupiter.api.Test;

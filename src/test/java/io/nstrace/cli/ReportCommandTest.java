@@ -1,9 +1,9 @@
 package io.nstrace.cli;
 
 import io.nstrace.format.ContainerMap;
-import io.nstrace.format.HeaderPage;
+import io.nstrace.format.ringbuffer.HeaderPage;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceDatWriter;
+import io.nstrace.format.tracedat.TraceDatWriter;
 import io.nstrace.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

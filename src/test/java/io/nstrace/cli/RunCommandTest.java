@@ -1,6 +1,8 @@
 package io.nstrace.cli;
 
-import io.nstrace.format.OutputFormat;
+import io.nstrace.cli.loop.RunWaiter;
+
+import io.nstrace.format.output.OutputFormat;
 import io.nstrace.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,9 +1,12 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.format.Json;
+import io.nstrace.cli.context.AppContext;
+import io.nstrace.cli.render.FollowPrinter;
+
+import io.nstrace.error.ExitCodes;
+import io.nstrace.format.json.Json;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceDatReader;
+import io.nstrace.format.tracedat.TraceDatReader;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.FixtureHost;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,11 @@
 package io.nstrace.format;
 
+import io.nstrace.format.output.EventContext;
+import io.nstrace.format.ringbuffer.EventFormat;
+import io.nstrace.format.output.JsonWriter;
+import io.nstrace.format.printfmt.PrintFmt;
+import io.nstrace.format.ringbuffer.TraceEvent;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.StringWriter;

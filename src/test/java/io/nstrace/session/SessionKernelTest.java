@@ -1,7 +1,7 @@
 package io.nstrace.session;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.Container;
 import io.nstrace.testing.Require;
 import io.nstrace.tracefs.TraceFs;
@@ -176,7 +176,7 @@ class SessionKernelTest {
     void appContextCloseDetachesItsSessions() throws Exception {
         traceFs = new TraceFs(Require.kernel());
         Process a = start("sleep 30");
-        try (io.nstrace.cli.AppContext ctx = new io.nstrace.cli.AppContext(Path.of("/proc"),
+        try (io.nstrace.cli.context.AppContext ctx = new io.nstrace.cli.context.AppContext(Path.of("/proc"),
                 java.util.Optional.of(traceFs.root()), tmp.resolve("ctx-state"))) {
             ctx.sessions().attach(LiveContainers.of("ctx", LiveContainers.initOf(a)), SessionOptions.defaults(),
                     SessionListener.NONE).start();

@@ -1,7 +1,7 @@
 package io.nstrace.session;
 
 import io.nstrace.format.ContainerMap;
-import io.nstrace.format.HeaderPage;
+import io.nstrace.format.ringbuffer.HeaderPage;
 import io.nstrace.format.TraceData;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.nstrace.shell;
 
-import io.nstrace.cli.AppContext;
+import io.nstrace.cli.context.AppContext;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 

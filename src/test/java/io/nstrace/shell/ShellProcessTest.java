@@ -1,6 +1,6 @@
 package io.nstrace.shell;
 
-import io.nstrace.ExitCodes;
+import io.nstrace.error.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

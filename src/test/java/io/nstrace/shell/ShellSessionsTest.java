@@ -1,8 +1,8 @@
 package io.nstrace.shell;
 
-import io.nstrace.cli.AppContext;
+import io.nstrace.cli.context.AppContext;
 import io.nstrace.cli.Cli;
-import io.nstrace.format.TraceDatReader;
+import io.nstrace.format.tracedat.TraceDatReader;
 import io.nstrace.testing.FixtureHost;
 import org.jline.reader.Candidate;
 import org.jline.reader.LineReader;

@@ -1,7 +1,7 @@
 package io.nstrace.shell;
 
-import io.nstrace.NstraceException;
-import io.nstrace.cli.AppContext;
+import io.nstrace.error.NstraceException;
+import io.nstrace.cli.context.AppContext;
 import io.nstrace.cli.Cli;
 import io.nstrace.cli.ContainerCandidates;
 import io.nstrace.cli.EventCandidates;

@@ -1,7 +1,7 @@
 package io.nstrace.shell;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.cli.AppContext;
+import io.nstrace.error.ExitCodes;
+import io.nstrace.cli.context.AppContext;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.AfterEach;

@@ -1,6 +1,6 @@
 package io.nstrace.testing;
 
-import io.nstrace.cli.AppContext;
+import io.nstrace.cli.context.AppContext;
 import io.nstrace.cli.Cli;
 
 import java.io.PrintWriter;

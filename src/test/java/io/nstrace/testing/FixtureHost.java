@@ -1,6 +1,6 @@
 package io.nstrace.testing;
 
-import io.nstrace.cli.AppContext;
+import io.nstrace.cli.context.AppContext;
 import io.nstrace.discovery.ProcFs;
 import io.nstrace.session.FixtureTraceFs;
 import io.nstrace.session.SessionManager;
