@@ -3,9 +3,9 @@ package io.nstrace.bench;
 import io.nstrace.cli.context.AppContext;
 import io.nstrace.cli.NstraceCommand;
 
-import io.nstrace.capture.Capture;
+import io.nstrace.capture.Spool;
 import io.nstrace.capture.CpuSpool;
-import io.nstrace.capture.Recorder;
+import io.nstrace.capture.SpoolDrain;
 import io.nstrace.format.ContainerMap;
 import io.nstrace.format.tracedat.TraceDatWriter;
 import io.nstrace.tracefs.TraceFs;
@@ -28,7 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /**
- * Hidden benchmark/test entry: records host PIDs into a spool with the real {@link Recorder} through a private
+ * Hidden benchmark/test entry: records host PIDs into a spool with the real {@link SpoolDrain} through a private
  * instance, without the session layer. Prints {@code ready} when recording, stops at a line or EOF on stdin,
  * then prints the counts and optionally writes a trace.dat.
  */
@@ -72,13 +72,13 @@ public final class CaptureRawCommand implements Callable<Integer> {
             for (String e : events) {
                 inst.write("events/" + e.replace(':', '/') + "/enable", "1");
             }
-            Recorder rec = Recorder.start(inst, ctx.proc(), spool);
+            SpoolDrain rec = SpoolDrain.start(inst, ctx.proc(), spool);
             inst.write("tracing_on", "1");
             out.println("ready");
             out.flush();
             new BufferedReader(new InputStreamReader(System.in)).readLine();
             inst.write("tracing_on", "0");
-            Capture c = rec.stop();
+            Spool c = rec.stop();
             for (CpuSpool s : c.cpus()) {
                 out.printf("cpu%d events=%d lost=%d overrun=%d dropped=%d bytes=%d%n", s.cpu(), s.events(),
                         s.lost(), s.overrun(), s.dropped(), s.bytes());
@@ -86,7 +86,7 @@ public final class CaptureRawCommand implements Callable<Integer> {
             out.printf("total events=%d lost=%d bytes=%d%n", c.events(), c.lost(), c.bytes());
             if (output != null) {
                 try (OutputStream os = Files.newOutputStream(output)) {
-                    TraceDatWriter.write(Capture.toTraceData(List.of(c), ContainerMap.empty()), os);
+                    TraceDatWriter.write(Spool.toTraceData(List.of(c), ContainerMap.empty()), os);
                 }
             }
             out.flush();

@@ -6,7 +6,7 @@ import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.Selectors;
-import io.nstrace.session.Recordings;
+import io.nstrace.session.SessionTable;
 import io.nstrace.session.SessionOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +52,7 @@ public final class AttachCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AppContext ctx = parent.context();
-        Recordings recordings = Sessions.of(ctx, "attach");
+        SessionTable recordings = ShellSessions.of(ctx, "attach");
         SessionOptions options = trace.toOptions();
         ContainerDiscovery discovery = ctx.discovery();
         List<Container> targets = waitFor ? awaitEach(ctx, discovery)

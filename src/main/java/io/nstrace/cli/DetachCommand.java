@@ -1,6 +1,6 @@
 package io.nstrace.cli;
 
-import io.nstrace.session.Recordings;
+import io.nstrace.session.SessionTable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +36,7 @@ public final class DetachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Recordings recordings = Sessions.of(parent.context(), "detach");
+        SessionTable recordings = ShellSessions.of(parent.context(), "detach");
         for (String name : recordings.resolve(target.names, target.all)) {
             recordings.detach(name);
             spec.commandLine().getOut().println("detached " + name);

@@ -6,7 +6,7 @@ import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.Selectors;
 import io.nstrace.format.output.OutputFormat;
-import io.nstrace.session.Recording;
+import io.nstrace.session.Session;
 import io.nstrace.session.SessionOptions;
 import io.nstrace.sys.Libc;
 import io.nstrace.sys.Signals;
@@ -76,17 +76,17 @@ public final class RecordCommand implements Callable<Integer> {
         }
         ContainerDiscovery discovery = ctx.discovery();
         List<Container> targets = Selectors.select(discovery.scanNamespaces(), containers.selectors(), true);
-        List<Recording> recordings = new ArrayList<>();
+        List<Session> recordings = new ArrayList<>();
         try {
             for (Container c : targets) {
-                recordings.add(Recording.attach(ctx.sessions(), discovery.detailed(c), options, spool.spool(),
+                recordings.add(Session.attach(ctx.sessions(), discovery.detailed(c), options, spool.spool(),
                         ctx.procFs()));
             }
-            recordings.forEach(Recording::start);
+            recordings.forEach(Session::start);
             waitForEnd(recordings, ctx);
             writeAll(recordings);
         } finally {
-            for (Recording r : recordings) {
+            for (Session r : recordings) {
                 r.detach();
             }
         }
@@ -94,25 +94,25 @@ public final class RecordCommand implements Callable<Integer> {
     }
 
     /** Stops what still runs, writes the trace, the summaries and the per-container lines on stderr. */
-    void writeAll(List<Recording> recordings) {
-        for (Recording r : recordings) {
+    void writeAll(List<Session> recordings) {
+        for (Session r : recordings) {
             if (r.session().state() == io.nstrace.session.SessionState.RUNNING) {
                 r.stop();
             }
         }
-        io.nstrace.format.TraceData data = Recording.traceData(recordings);
+        io.nstrace.format.TraceData data = Session.traceData(recordings);
         long written = output.write(data, spec.commandLine().getOut(), OutputFormat.text);
         summaryFiles.write(data, null, output.file());
         summary(recordings, written);
     }
 
-    private void waitForEnd(List<Recording> recordings, AppContext ctx) {
+    private void waitForEnd(List<Session> recordings, AppContext ctx) {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         Thread waiter = Thread.currentThread();
         boolean progress = !ctx.inShell() && Libc.isatty(2);
         try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> waiter.interrupt(), "INT", "TERM", "HUP")) {
             long start = System.nanoTime();
-            while (System.nanoTime() < deadline && !recordings.stream().allMatch(Recording::containerExited)) {
+            while (System.nanoTime() < deadline && !recordings.stream().allMatch(Session::containerExited)) {
                 if (progress) {
                     progressLine(recordings, System.nanoTime() - start);
                 }
@@ -127,18 +127,18 @@ public final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    void progressLine(List<Recording> recordings, long elapsedNanos) {
-        long events = recordings.stream().mapToLong(Recording::events).sum();
-        long lost = recordings.stream().mapToLong(Recording::lost).sum();
+    void progressLine(List<Session> recordings, long elapsedNanos) {
+        long events = recordings.stream().mapToLong(Session::events).sum();
+        long lost = recordings.stream().mapToLong(Session::lost).sum();
         PrintWriter err = spec.commandLine().getErr();
         err.printf("\r\033[Krecording %d container(s): %,d events, %,d lost, %.1f s", recordings.size(), events, lost,
                 elapsedNanos / 1e9);
         err.flush();
     }
 
-    private void summary(List<Recording> recordings, long written) {
+    private void summary(List<Session> recordings, long written) {
         PrintWriter err = spec.commandLine().getErr();
-        for (Recording r : recordings) {
+        for (Session r : recordings) {
             err.printf("nstrace record: %s: %,d events, %,d lost%s, %.1f s%s%n", r.container().name(), r.events(),
                     r.lost(), r.lost() > 0 ? " (LOST EVENTS: raise -b)" : "", r.duration().toMillis() / 1000.0,
                     r.containerExited() ? ", container exited" : "");

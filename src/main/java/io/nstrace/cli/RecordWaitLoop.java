@@ -5,8 +5,8 @@ import io.nstrace.cli.context.AppContext;
 import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.RuntimeRoots;
-import io.nstrace.session.ContainerWaiter;
-import io.nstrace.session.Recording;
+import io.nstrace.session.ContainerArrivals;
+import io.nstrace.session.Session;
 import io.nstrace.session.SessionOptions;
 import io.nstrace.sys.Libc;
 import io.nstrace.sys.Signals;
@@ -35,7 +35,7 @@ final class RecordWaitLoop {
 
     int run() {
         ContainerDiscovery files = new ContainerDiscovery(ctx.procFs(), RuntimeRoots.forProc(ctx.proc()).withoutApis());
-        ContainerWaiter waiter = new ContainerWaiter(ctx.sessions(), files, cmd.containers.selectors(), options,
+        ContainerArrivals waiter = new ContainerArrivals(ctx.sessions(), files, cmd.containers.selectors(), options,
                 cmd.spool.spool(), ctx.procFs());
         try {
             try (waiter) {
@@ -44,7 +44,7 @@ final class RecordWaitLoop {
                 err.flush();
                 loop(waiter);
             }
-            List<Recording> recordings = waiter.recordings();
+            List<Session> recordings = waiter.recordings();
             PrintWriter err = cmd.spec.commandLine().getErr();
             waiter.missed().forEach(m -> err.println("nstrace record: missed " + m));
             if (recordings.isEmpty()) {
@@ -54,13 +54,13 @@ final class RecordWaitLoop {
             cmd.writeAll(recordings);
             return 0;
         } finally {
-            for (Recording r : waiter.recordings()) {
+            for (Session r : waiter.recordings()) {
                 r.detach();
             }
         }
     }
 
-    private void loop(ContainerWaiter waiter) {
+    private void loop(ContainerArrivals waiter) {
         long start = System.nanoTime();
         long deadline = cmd.duration == null ? Long.MAX_VALUE : start + cmd.duration.toNanos();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
@@ -88,8 +88,8 @@ final class RecordWaitLoop {
         }
     }
 
-    private boolean done(ContainerWaiter waiter) {
-        List<Recording> rs = waiter.recordings();
-        return cmd.untilExit && !rs.isEmpty() && rs.stream().allMatch(Recording::containerExited);
+    private boolean done(ContainerArrivals waiter) {
+        List<Session> rs = waiter.recordings();
+        return cmd.untilExit && !rs.isEmpty() && rs.stream().allMatch(Session::containerExited);
     }
 }

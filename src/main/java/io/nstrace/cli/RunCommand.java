@@ -1,6 +1,6 @@
 package io.nstrace.cli;
 
-import io.nstrace.cli.loop.RunWaiter;
+import io.nstrace.cli.loop.RunSupervisor;
 
 import io.nstrace.cli.context.AppContext;
 
@@ -9,7 +9,7 @@ import io.nstrace.error.NstraceException;
 import io.nstrace.format.output.OutputFormat;
 import io.nstrace.format.output.SummaryWriter;
 import io.nstrace.format.TraceData;
-import io.nstrace.session.Recording;
+import io.nstrace.session.Session;
 import io.nstrace.session.TracedRun;
 import io.nstrace.sys.Signals;
 import picocli.CommandLine.Command;
@@ -78,12 +78,12 @@ public final class RunCommand implements Callable<Integer> {
             output.file = Path.of(defaultOutput(output.format));
         }
         TracedRun run = start(ctx);
-        RunWaiter.Outcome outcome = null;
+        RunSupervisor.Outcome outcome = null;
         int status;
         try {
             try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> forward(run, sig), "INT", "TERM",
                     "HUP")) {
-                outcome = new RunWaiter(run, timeout, killAfter).await();
+                outcome = new RunSupervisor(run, timeout, killAfter).await();
             }
             status = finish(run, outcome);
         } catch (RuntimeException e) {
@@ -95,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Kills what is left and removes the instance; a failure there is nstrace's (125), CMD's status named. */
-    private static void close(TracedRun run, RunWaiter.Outcome outcome) {
+    private static void close(TracedRun run, RunSupervisor.Outcome outcome) {
         try {
             run.close();
         } catch (RuntimeException e) {
@@ -103,7 +103,7 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static NstraceException failed(RuntimeException e, RunWaiter.Outcome outcome) {
+    private static NstraceException failed(RuntimeException e, RunSupervisor.Outcome outcome) {
         if (e instanceof NstraceException ne && ne.exitCode() == ExitCodes.RUN_FAILED) {
             return ne;
         }
@@ -129,10 +129,10 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Stops tracing, writes the trace and summaries; a failure there exits 125 and reports CMD's status. */
-    private int finish(TracedRun run, RunWaiter.Outcome outcome) {
+    private int finish(TracedRun run, RunSupervisor.Outcome outcome) {
         run.finish();
-        Recording r = run.recording();
-        TraceData data = Recording.traceData(List.of(r));
+        Session r = run.recording();
+        TraceData data = Session.traceData(List.of(r));
         output.write(data, spec.commandLine().getOut(), OutputFormat.dat);
         summary.write(data, new SummaryWriter.RunOutcome(command, outcome.status(), outcome.reason()),
                 output.file());

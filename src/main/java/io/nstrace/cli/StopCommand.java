@@ -1,6 +1,6 @@
 package io.nstrace.cli;
 
-import io.nstrace.session.Recordings;
+import io.nstrace.session.SessionTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -24,7 +24,7 @@ public final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Recordings recordings = Sessions.of(parent.context(), "stop");
+        SessionTable recordings = ShellSessions.of(parent.context(), "stop");
         for (String name : sessions.resolve(recordings)) {
             recordings.stop(name);
             spec.commandLine().getOut().println("stopped " + name);

@@ -20,22 +20,22 @@ import java.util.OptionalInt;
  */
 public final class TracedRun implements AutoCloseable {
     private final NamespacedCommand command;
-    private final Recording recording;
+    private final Session recording;
 
-    private TracedRun(NamespacedCommand command, Recording recording) {
+    private TracedRun(NamespacedCommand command, Session recording) {
         this.command = command;
         this.recording = recording;
     }
 
     /** Starts {@code argv} traced; the gate FIFO lives in {@code spoolRoot} (0700) until released. */
-    public static TracedRun start(List<String> argv, SessionManager sessions, ContainerDiscovery discovery,
+    public static TracedRun start(List<String> argv, FencedInstances sessions, ContainerDiscovery discovery,
                                   SessionOptions options, Path spoolRoot, ProcFs proc) {
-        Recording.createPrivateDir(spoolRoot);
+        Session.createPrivateDir(spoolRoot);
         NamespacedCommand command = NamespacedCommand.start(argv, spoolRoot, proc);
-        Recording recording = null;
+        Session recording = null;
         try {
             Container c = container(discovery, command, argv.getFirst());
-            recording = Recording.attach(sessions, c, options, spoolRoot, proc);
+            recording = Session.attach(sessions, c, options, spoolRoot, proc);
             recording.start();
             command.release();
             return new TracedRun(command, recording);
@@ -83,7 +83,7 @@ public final class TracedRun implements AutoCloseable {
         return command;
     }
 
-    public Recording recording() {
+    public Session recording() {
         return recording;
     }
 

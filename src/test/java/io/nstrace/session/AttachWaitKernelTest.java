@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class AttachWaitKernelTest {
     @TempDir
     Path tmp;
-    SessionManager manager;
+    FencedInstances manager;
     Process workload;
 
     @AfterEach
@@ -55,8 +55,8 @@ class AttachWaitKernelTest {
 
     @Test
     void attachesAsTheContainerAppears() throws Exception {
-        manager = SessionManager.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state")));
-        CompletableFuture<TraceSession> waiting = CompletableFuture.supplyAsync(() -> {
+        manager = FencedInstances.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state")));
+        CompletableFuture<FencedInstance> waiting = CompletableFuture.supplyAsync(() -> {
             try {
                 return manager.attachWhenSeen(byInitComm("waitme"), c -> true,
                         SessionOptions.events("raw_syscalls:sys_enter"), SessionListener.NONE, Duration.ofSeconds(20),
@@ -68,7 +68,7 @@ class AttachWaitKernelTest {
         Thread.sleep(300);
         workload = LiveContainers.unshare("echo -n waitme > /proc/self/comm; i=0; while [ $i -lt 100 ]; do "
                 + "read a < /proc/uptime; sleep 0.05; i=$((i+1)); done; sleep 30");
-        TraceSession s = waiting.get(20, TimeUnit.SECONDS);
+        FencedInstance s = waiting.get(20, TimeUnit.SECONDS);
         s.start();
         Thread.sleep(1500);
         s.stop();
@@ -79,7 +79,7 @@ class AttachWaitKernelTest {
 
     @Test
     void givesUpAfterTheTimeout() {
-        manager = SessionManager.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state")));
+        manager = FencedInstances.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state")));
         NstraceException e = assertThrows(NstraceException.class, () -> manager.attachWhenSeen(List::of, c -> true,
                 SessionOptions.defaults(), SessionListener.NONE, Duration.ofMillis(200), Duration.ofMillis(20)));
         assertEquals("no matching container appeared within 200 ms", e.getMessage());

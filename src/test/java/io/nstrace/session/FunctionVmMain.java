@@ -19,10 +19,10 @@ public final class FunctionVmMain {
         Path out = Path.of(args[0]);
         TraceFs traceFs = TraceFs.locate(Path.of("/proc"), Optional.empty());
         Process ns = LiveContainers.unshare(LiveContainers.loop("ctrw", "ctrc"));
-        try (SessionManager m = SessionManager.live(traceFs, LiveContainers.PROC, new StateDir(out.resolve("state")))) {
+        try (FencedInstances m = FencedInstances.live(traceFs, LiveContainers.PROC, new StateDir(out.resolve("state")))) {
             SessionOptions o = SessionOptions.events("sched:sched_process_exec")
                     .withFunction(false, 0, List.of("ksys_read", "vfs_read"), List.of()).withBuffer(8192, null);
-            TraceSession s = m.attach(LiveContainers.of("fn", LiveContainers.initOf(ns)), o, SessionListener.NONE);
+            FencedInstance s = m.attach(LiveContainers.of("fn", LiveContainers.initOf(ns)), o, SessionListener.NONE);
             Files.writeString(out.resolve("set_ftrace_pid"), s.instance().read("set_ftrace_pid"));
             Files.writeString(out.resolve("current_tracer"), s.instance().read("current_tracer"));
             s.start();

@@ -26,13 +26,13 @@ public final class JoinerBench {
         TraceFs traceFs = TraceFs.locate(Path.of("/proc"), Optional.empty());
         Process ns = LiveContainers.unshare("sleep 600");
         List<Process> idle = new ArrayList<>();
-        try (SessionManager m = SessionManager.live(traceFs, LiveContainers.PROC, new StateDir(state))) {
+        try (FencedInstances m = FencedInstances.live(traceFs, LiveContainers.PROC, new StateDir(state))) {
             int init = LiveContainers.initOf(ns);
             CopyOnWriteArrayList<Long> added = new CopyOnWriteArrayList<>();
-            TraceSession s = m.attach(LiveContainers.of("bench", init), SessionOptions.events("sched:sched_process_exec"),
+            FencedInstance s = m.attach(LiveContainers.of("bench", init), SessionOptions.events("sched:sched_process_exec"),
                     new SessionListener() {
                         @Override
-                        public void pidsAdded(TraceSession t, List<ProcessInfo> p) {
+                        public void pidsAdded(FencedInstance t, List<ProcessInfo> p) {
                             added.add(System.nanoTime());
                         }
                     });

@@ -29,13 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JoinerKernelTest {
     @TempDir
     Path tmp;
-    SessionManager manager;
+    FencedInstances manager;
     final List<Process> workloads = new ArrayList<>();
     Runtimes runtime;
     String runtimeName;
 
-    SessionManager manager() {
-        manager = SessionManager.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state")));
+    FencedInstances manager() {
+        manager = FencedInstances.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state")));
         return manager;
     }
 
@@ -69,9 +69,9 @@ class JoinerKernelTest {
         runtime.runDetached(runtimeName, "while :; do sleep 1; done");
         Container c = LiveContainers.of(runtimeName, runtime.initPid(runtimeName));
         List<ProcessInfo> added = new CopyOnWriteArrayList<>();
-        TraceSession s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter"), new SessionListener() {
+        FencedInstance s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter"), new SessionListener() {
             @Override
-            public void pidsAdded(TraceSession t, List<ProcessInfo> p) {
+            public void pidsAdded(FencedInstance t, List<ProcessInfo> p) {
                 added.addAll(p);
             }
         });
@@ -98,10 +98,10 @@ class JoinerKernelTest {
         int init = LiveContainers.initOf(ns);
         CopyOnWriteArrayList<Long> addedAt = new CopyOnWriteArrayList<>();
         CopyOnWriteArrayList<Integer> addedPids = new CopyOnWriteArrayList<>();
-        TraceSession s = manager.attach(LiveContainers.of("nsj", init), SessionOptions.events("raw_syscalls:sys_enter"),
+        FencedInstance s = manager.attach(LiveContainers.of("nsj", init), SessionOptions.events("raw_syscalls:sys_enter"),
                 new SessionListener() {
                     @Override
-                    public void pidsAdded(TraceSession t, List<ProcessInfo> p) {
+                    public void pidsAdded(FencedInstance t, List<ProcessInfo> p) {
                         addedAt.add(System.nanoTime());
                         p.forEach(x -> addedPids.add(x.pid()));
                     }
@@ -134,7 +134,7 @@ class JoinerKernelTest {
         Process ns = LiveContainers.unshare(LiveContainers.loop("ctrw", "ctrc"));
         workloads.add(ns);
         Container c = LiveContainers.of("churn", LiveContainers.initOf(ns));
-        TraceSession s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter", "sched:sched_process_exec"),
+        FencedInstance s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter", "sched:sched_process_exec"),
                 SessionListener.NONE);
         s.start();
         Path hostPids = tmp.resolve("hostpids");

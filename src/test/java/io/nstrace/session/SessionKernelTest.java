@@ -24,13 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SessionKernelTest {
     @TempDir
     Path tmp;
-    SessionManager manager;
+    FencedInstances manager;
     TraceFs traceFs;
     final List<Process> workloads = new ArrayList<>();
 
-    SessionManager manager() {
+    FencedInstances manager() {
         traceFs = new TraceFs(Require.kernel());
-        manager = SessionManager.live(traceFs, PROC, new StateDir(tmp.resolve("state")));
+        manager = FencedInstances.live(traceFs, PROC, new StateDir(tmp.resolve("state")));
         return manager;
     }
 
@@ -64,8 +64,8 @@ class SessionKernelTest {
         Container ca = LiveContainers.of("ctr-a", LiveContainers.initOf(a));
         Container cb = LiveContainers.of("ctr-b", LiveContainers.initOf(b));
         SessionOptions o = SessionOptions.events("raw_syscalls:sys_enter", "sched:sched_process_exec");
-        TraceSession sa = manager.attach(ca, o, SessionListener.NONE);
-        TraceSession sb = manager.attach(cb, o, SessionListener.NONE);
+        FencedInstance sa = manager.attach(ca, o, SessionListener.NONE);
+        FencedInstance sb = manager.attach(cb, o, SessionListener.NONE);
         sa.start();
         sb.start();
         Thread.sleep(1500);
@@ -114,9 +114,9 @@ class SessionKernelTest {
         Process a = start("i=0; while [ $i -lt 15 ]; do read x < /proc/uptime; sleep 0.05; i=$((i+1)); done");
         Container c = LiveContainers.of("short", LiveContainers.initOf(a));
         List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
-        TraceSession s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter"), new SessionListener() {
+        FencedInstance s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter"), new SessionListener() {
             @Override
-            public void containerExited(TraceSession t) {
+            public void containerExited(FencedInstance t) {
                 calls.add("exited");
             }
         });
@@ -142,7 +142,7 @@ class SessionKernelTest {
     void nothingOfOursIsLeftAfterClose() throws Exception {
         manager();
         Process a = start("sleep 30");
-        TraceSession s = manager.attach(LiveContainers.of("x", LiveContainers.initOf(a)), SessionOptions.defaults(),
+        FencedInstance s = manager.attach(LiveContainers.of("x", LiveContainers.initOf(a)), SessionOptions.defaults(),
                 SessionListener.NONE);
         s.start();
         assertEquals(2, mine(traceFs.instanceNames()).size(), "session and watcher instances");
@@ -167,7 +167,7 @@ class SessionKernelTest {
         assertTrue(e.getMessage().contains("event filter parse error"), e.getMessage());
         assertEquals(ExitCodes.USER, e.exitCode());
         assertEquals(List.of(), mine(traceFs.instanceNames()));
-        TraceSession ok = manager.attach(c, SessionOptions.events("sched:sched_switch").withFilter("prev_prio < 200"),
+        FencedInstance ok = manager.attach(c, SessionOptions.events("sched:sched_switch").withFilter("prev_prio < 200"),
                 SessionListener.NONE);
         assertEquals("prev_prio < 200", ok.instance().read("events/sched/sched_switch/filter").strip());
     }

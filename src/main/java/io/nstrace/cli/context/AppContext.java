@@ -1,8 +1,8 @@
 package io.nstrace.cli.context;
 
 import io.nstrace.discovery.ProcFs;
-import io.nstrace.session.Recordings;
-import io.nstrace.session.SessionManager;
+import io.nstrace.session.SessionTable;
+import io.nstrace.session.FencedInstances;
 import io.nstrace.session.StateDir;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.Snapshot;
@@ -34,8 +34,8 @@ public final class AppContext implements AutoCloseable {
     private ExitGuard exitGuard;
     private StatusSource statusSource;
     private StateDir stateDir = new StateDir(StateDir.DEFAULT);
-    private SessionManager sessions;
-    private Recordings recordings;
+    private FencedInstances sessions;
+    private SessionTable recordings;
     private boolean liveCandidates = true;
 
     /**
@@ -46,8 +46,8 @@ public final class AppContext implements AutoCloseable {
         this.proc = proc;
         this.tracefsOverride = tracefsOverride;
         this.containerNames = this::discoveredNames;
-        this.exitGuard = () -> recordingsIfAny().map(Recordings::pendingWarning).orElse(null);
-        this.statusSource = () -> recordingsIfAny().map(Recordings::statusLines).orElse(List.of());
+        this.exitGuard = () -> recordingsIfAny().map(SessionTable::pendingWarning).orElse(null);
+        this.statusSource = () -> recordingsIfAny().map(SessionTable::statusLines).orElse(List.of());
     }
 
     public AppContext(Path proc, Optional<Path> tracefsOverride, Path stateDir) {
@@ -192,9 +192,9 @@ public final class AppContext implements AutoCloseable {
     }
 
     /** The sessions of this process, created on first use; {@link #close} detaches them all. */
-    public synchronized SessionManager sessions() {
+    public synchronized FencedInstances sessions() {
         if (sessions == null) {
-            sessions = SessionManager.live(traceFs(), procFs(), stateDir);
+            sessions = FencedInstances.live(traceFs(), procFs(), stateDir);
         }
         return sessions;
     }
@@ -203,7 +203,7 @@ public final class AppContext implements AutoCloseable {
      * Uses {@code manager} for this context's sessions instead of the live one made on first use (fixture
      * tests: a tracefs copy). Only before any session exists.
      */
-    public synchronized void sessions(SessionManager manager) {
+    public synchronized void sessions(FencedInstances manager) {
         if (sessions != null) {
             throw new IllegalStateException("sessions already in use");
         }
@@ -211,19 +211,19 @@ public final class AppContext implements AutoCloseable {
     }
 
     /** The recordings of this process by session name (the shell's attach/start/stop/dump); closed by {@link #close}. */
-    public synchronized Recordings recordings() {
+    public synchronized SessionTable recordings() {
         if (recordings == null) {
-            recordings = new Recordings(this::sessions, this::procFs);
+            recordings = new SessionTable(this::sessions, this::procFs);
         }
         return recordings;
     }
 
     /** The names of the sessions attached now (none before the first attach), for completion. */
     public List<String> sessionNames() {
-        return liveCandidates ? recordingsIfAny().map(Recordings::names).orElse(List.of()) : List.of();
+        return liveCandidates ? recordingsIfAny().map(SessionTable::names).orElse(List.of()) : List.of();
     }
 
-    private synchronized Optional<Recordings> recordingsIfAny() {
+    private synchronized Optional<SessionTable> recordingsIfAny() {
         return Optional.ofNullable(recordings);
     }
 
@@ -287,7 +287,7 @@ public final class AppContext implements AutoCloseable {
     public synchronized void close() {
         try {
             if (recordings != null) {
-                Recordings r = recordings;
+                SessionTable r = recordings;
                 recordings = null;
                 r.close();
             }
@@ -298,7 +298,7 @@ public final class AppContext implements AutoCloseable {
 
     private void closeSessions() {
         if (sessions != null) {
-            SessionManager s = sessions;
+            FencedInstances s = sessions;
             sessions = null;
             s.close();
         }

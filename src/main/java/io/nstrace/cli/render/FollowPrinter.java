@@ -7,7 +7,7 @@ import io.nstrace.format.output.OutputFormat;
 import io.nstrace.format.output.TextWriter;
 import io.nstrace.format.TraceData;
 import io.nstrace.format.ringbuffer.TraceEvent;
-import io.nstrace.session.Recording;
+import io.nstrace.session.Session;
 import io.nstrace.session.TraceFollower;
 
 import java.io.IOException;
@@ -31,7 +31,7 @@ public final class FollowPrinter {
     private volatile RuntimeException failure;
     private long printed;
 
-    public FollowPrinter(List<Recording> recordings, OutputFormat format, PrintWriter out) {
+    public FollowPrinter(List<Session> recordings, OutputFormat format, PrintWriter out) {
         this.follower = new TraceFollower(recordings);
         this.format = format;
         this.out = out;

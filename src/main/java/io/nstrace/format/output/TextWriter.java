@@ -1,6 +1,6 @@
 package io.nstrace.format.output;
 
-import io.nstrace.format.printfmt.PrintFmt;
+import io.nstrace.format.printfmt.PrintFmtRenderer;
 
 import io.nstrace.format.ringbuffer.TraceEvent;
 
@@ -46,7 +46,7 @@ public final class TextWriter implements EventWriter {
         long secs = micros / 1_000_000L;
         long usecs = micros % 1_000_000L;
         String name = e.format() == null ? "[UNKNOWN TYPE " + e.type() + "]" : e.format().name();
-        String fields = e.format() == null ? "" : PrintFmt.render(e.format(), e.fields(), context.symbols());
+        String fields = e.format() == null ? "" : PrintFmtRenderer.render(e.format(), e.fields(), context.symbols());
         StringBuilder sb = new StringBuilder(String.format("%16s-%-5d [%03d] %5d.%06d: %-21s %s",
                 context.comm(e.pid()), e.pid(), e.cpu(), secs, usecs, name + ":", fields));
         Optional<String> c = context.container(e);

@@ -21,39 +21,39 @@ final class Plugins {
         String key = f.system() + ":" + f.name();
         try {
             return switch (key) {
-                case "sched:sched_switch" -> task(v, "prev_") + " " + state(FmtExpr.num(v.get("prev_state")))
+                case "sched:sched_switch" -> task(v, "prev_") + " " + state(PrintArgExpr.num(v.get("prev_state")))
                         + " ==> " + task(v, "next_");
                 case "sched:sched_wakeup", "sched:sched_wakeup_new", "sched:sched_waking" -> task(v, "")
-                        + (v.containsKey("success") ? " success=" + FmtExpr.num(v.get("success")) : "")
-                        + String.format(" CPU:%03d", FmtExpr.num(v.get("target_cpu")));
-                case "ftrace:function" -> syms.nameOrHex(FmtExpr.num(v.get("ip"))) + " <-- "
-                        + syms.nameOrHex(FmtExpr.num(v.get("parent_ip")));
-                case "ftrace:funcgraph_entry" -> indent(v) + syms.nameOrHex(FmtExpr.num(v.get("func"))) + "() {";
-                case "ftrace:funcgraph_exit" -> indent(v) + "} /* " + syms.nameOrHex(FmtExpr.num(v.get("func")))
+                        + (v.containsKey("success") ? " success=" + PrintArgExpr.num(v.get("success")) : "")
+                        + String.format(" CPU:%03d", PrintArgExpr.num(v.get("target_cpu")));
+                case "ftrace:function" -> syms.nameOrHex(PrintArgExpr.num(v.get("ip"))) + " <-- "
+                        + syms.nameOrHex(PrintArgExpr.num(v.get("parent_ip")));
+                case "ftrace:funcgraph_entry" -> indent(v) + syms.nameOrHex(PrintArgExpr.num(v.get("func"))) + "() {";
+                case "ftrace:funcgraph_exit" -> indent(v) + "} /* " + syms.nameOrHex(PrintArgExpr.num(v.get("func")))
                         + " */" + duration(v);
                 default -> null;
             };
-        } catch (FmtExpr.Unsupported e) {
+        } catch (PrintArgExpr.Unsupported e) {
             return null;
         }
     }
 
     /** Two spaces per call level, as the kernel's function_graph output indents. */
     private static String indent(Map<String, Object> v) {
-        return "  ".repeat((int) Math.min(64, Math.max(0, FmtExpr.num(v.get("depth")))));
+        return "  ".repeat((int) Math.min(64, Math.max(0, PrintArgExpr.num(v.get("depth")))));
     }
 
     private static String duration(Map<String, Object> v) {
         if (!v.containsKey("calltime") || !v.containsKey("rettime")) {
             return "";
         }
-        long ns = FmtExpr.num(v.get("rettime")) - FmtExpr.num(v.get("calltime"));
+        long ns = PrintArgExpr.num(v.get("rettime")) - PrintArgExpr.num(v.get("calltime"));
         return String.format(" %d.%03d us", ns / 1000, Math.abs(ns % 1000));
     }
 
     private static String task(Map<String, Object> v, String prefix) {
-        return v.get(prefix + "comm") + ":" + FmtExpr.num(v.get(prefix + "pid")) + " ["
-                + FmtExpr.num(v.get(prefix + "prio")) + "]";
+        return v.get(prefix + "comm") + ":" + PrintArgExpr.num(v.get(prefix + "pid")) + " ["
+                + PrintArgExpr.num(v.get(prefix + "prio")) + "]";
     }
 
     static String state(long val) {

@@ -1,7 +1,7 @@
 package io.nstrace.format.ringbuffer;
 
 import io.nstrace.format.Fixtures;
-import io.nstrace.format.printfmt.PrintFmt;
+import io.nstrace.format.printfmt.PrintFmtRenderer;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +40,7 @@ class CapturedPageTest {
             EventFormat f = byId.get(EventDecoder.type(buf, off));
             Map<String, Object> v = EventDecoder.decode(f, buf, off, len);
             lines.add(ts + " " + f.fullName() + " pid=" + EventDecoder.pid(buf, off) + " " + v + " | "
-                    + PrintFmt.render(f, v));
+                    + PrintFmtRenderer.render(f, v));
         });
         return lines;
     }

@@ -1,7 +1,7 @@
 package io.nstrace.format.ringbuffer;
 
 import io.nstrace.format.Fixtures;
-import io.nstrace.format.printfmt.PrintFmt;
+import io.nstrace.format.printfmt.PrintFmtRenderer;
 
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +87,6 @@ class EventFormatTest {
         assertEquals(new java.math.BigInteger("18446744073709551615"), v.get("e"));
         assertEquals("ab", v.get("name"));
         assertEquals(List.of(1L, 2L), v.get("arr"));
-        assertEquals("a=-1 b=255", PrintFmt.render(f, v));
+        assertEquals("a=-1 b=255", PrintFmtRenderer.render(f, v));
     }
 }

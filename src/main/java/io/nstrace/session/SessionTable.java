@@ -18,20 +18,20 @@ import java.util.function.Supplier;
  * about traces not dumped, and the event counts of the last status refresh, for events/s.
  * {@link #close} detaches every recording (instances and spools removed). Thread-safe.
  */
-public final class Recordings implements AutoCloseable {
-    private final Supplier<SessionManager> manager;
+public final class SessionTable implements AutoCloseable {
+    private final Supplier<FencedInstances> manager;
     private final Supplier<ProcFs> proc;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
 
     /** One recording and what the registry remembers about it. */
     private static final class Entry {
-        final Recording recording;
+        final Session recording;
         boolean started;
         long dumpedEvents;
         long rateEvents;
         long rateNanos;
 
-        Entry(Recording recording) {
+        Entry(Session recording) {
             this.recording = recording;
             this.rateNanos = System.nanoTime();
         }
@@ -42,7 +42,7 @@ public final class Recordings implements AutoCloseable {
                          java.time.Duration duration, int joiners, boolean dumped) {
     }
 
-    public Recordings(Supplier<SessionManager> manager, Supplier<ProcFs> proc) {
+    public SessionTable(Supplier<FencedInstances> manager, Supplier<ProcFs> proc) {
         this.manager = manager;
         this.proc = proc;
     }
@@ -59,7 +59,7 @@ public final class Recordings implements AutoCloseable {
         for (int i = 2; entries.containsKey(name); i++) {
             name = container.name() + "-" + i;
         }
-        entries.put(name, new Entry(Recording.attach(manager.get(), container, options, spool, proc.get())));
+        entries.put(name, new Entry(Session.attach(manager.get(), container, options, spool, proc.get())));
         return name;
     }
 
@@ -72,7 +72,7 @@ public final class Recordings implements AutoCloseable {
     }
 
     /** The recording named {@code name}; the error lists the sessions there are. */
-    public synchronized Recording get(String name) {
+    public synchronized Session get(String name) {
         Entry e = entries.get(name);
         if (e == null) {
             throw NstraceException.user(entries.isEmpty() ? "no session '" + name + "': nothing is attached"
@@ -111,7 +111,7 @@ public final class Recordings implements AutoCloseable {
 
     /** Starts (or resumes) tracing; refuses a running or ended session. */
     public void start(String name) {
-        Recording r = get(name);
+        Session r = get(name);
         switch (r.session().state()) {
             case RUNNING -> throw NstraceException.user("session '" + name + "' is already running");
             case ENDED -> throw NstraceException.user("session '" + name + "' ended: its container exited "
@@ -125,7 +125,7 @@ public final class Recordings implements AutoCloseable {
 
     /** Stops tracing; refuses a session that is not running. */
     public void stop(String name) {
-        Recording r = get(name);
+        Session r = get(name);
         switch (r.session().state()) {
             case ATTACHED -> throw NstraceException.user("session '" + name + "' was never started");
             case STOPPED -> throw NstraceException.user("session '" + name + "' is already stopped");
@@ -148,7 +148,7 @@ public final class Recordings implements AutoCloseable {
 
     /** Detaches one session: instance, state file and spool removed. */
     public void detach(String name) {
-        Recording r;
+        Session r;
         synchronized (this) {
             r = get(name);
             entries.remove(name);
@@ -160,7 +160,7 @@ public final class Recordings implements AutoCloseable {
     public synchronized List<Status> status() {
         List<Status> out = new ArrayList<>();
         entries.forEach((name, e) -> {
-            Recording r = e.recording;
+            Session r = e.recording;
             long events = r.events();
             out.add(new Status(name, r.container().name(), r.session().state(), events, r.lost(), r.bytes(),
                     r.duration(), r.joinersAdded(), !pending(e, events)));
@@ -202,13 +202,13 @@ public final class Recordings implements AutoCloseable {
     /** Detaches every session; the first failure is rethrown after all were tried. */
     @Override
     public void close() {
-        List<Recording> all;
+        List<Session> all;
         synchronized (this) {
             all = entries.values().stream().map(e -> e.recording).toList();
             entries.clear();
         }
         RuntimeException first = null;
-        for (Recording r : all) {
+        for (Session r : all) {
             try {
                 r.detach();
             } catch (RuntimeException e) {

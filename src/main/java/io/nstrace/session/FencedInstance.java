@@ -11,21 +11,21 @@ import java.util.List;
 
 /**
  * Tracing of one container in its own tracefs instance, fenced to the container's host TIDs. Created by
- * {@link SessionManager#attach}; {@link #start}/{@link #stop} toggle tracing_on; {@link #detach} removes the
+ * {@link FencedInstances#attach}; {@link #start}/{@link #stop} toggle tracing_on; {@link #detach} removes the
  * instance and the state file. Thread-safe: the watcher adds PIDs while the owner starts and stops.
  */
-public final class TraceSession {
+public final class FencedInstance {
     private final Container container;
     private final SessionOptions options;
     private final List<EventId> events;
     private final TraceInstance instance;
     private final PidFence fence;
     private final SessionListener listener;
-    private final SessionManager owner;
+    private final FencedInstances owner;
     private volatile SessionState state = SessionState.ATTACHED;
 
-    TraceSession(Container container, SessionOptions options, List<EventId> events, TraceInstance instance,
-                 PidFence fence, SessionListener listener, SessionManager owner) {
+    FencedInstance(Container container, SessionOptions options, List<EventId> events, TraceInstance instance,
+                 PidFence fence, SessionListener listener, FencedInstances owner) {
         this.container = container;
         this.options = options;
         this.events = List.copyOf(events);

@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The result of one {@link Recorder}: which instance (buffer) it drained, the per-CPU spool files with their
+ * The result of one {@link SpoolDrain}: which instance (buffer) it drained, the per-CPU spool files with their
  * counts, the metadata a trace.dat needs, and the saved_cmdlines read at stop. {@link #toTraceData} combines
  * one or more captures (one per container) and a container map into what the writers consume.
  */
-public record Capture(String buffer, Path spoolDir, TraceMeta meta, List<CpuSpool> cpus, String cmdlines) {
+public record Spool(String buffer, Path spoolDir, TraceMeta meta, List<CpuSpool> cpus, String cmdlines) {
     public long events() {
         return cpus.stream().mapToLong(CpuSpool::events).sum();
     }
@@ -27,7 +27,7 @@ public record Capture(String buffer, Path spoolDir, TraceMeta meta, List<CpuSpoo
     }
 
     /** The captures as one trace: the first is the top buffer, the others become named buffers. */
-    public static TraceData toTraceData(List<Capture> captures, ContainerMap containers) {
+    public static TraceData toTraceData(List<Spool> captures, ContainerMap containers) {
         if (captures.isEmpty()) {
             throw new IllegalArgumentException("no capture");
         }
@@ -36,7 +36,7 @@ public record Capture(String buffer, Path spoolDir, TraceMeta meta, List<CpuSpoo
         StringBuilder cmdlines = new StringBuilder();
         java.util.Map<String, List<String>> formats = new java.util.LinkedHashMap<>();
         for (int i = 0; i < captures.size(); i++) {
-            Capture c = captures.get(i);
+            Spool c = captures.get(i);
             List<TraceData.CpuData> cpus = new ArrayList<>();
             for (CpuSpool s : c.cpus()) {
                 cpus.add(new TraceData.CpuData(s.cpu(), new TraceData.PageSource(s.file(), 0, s.bytes()), s.stats()));

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * watcher lives while at least one session does. A JVM shutdown hook (normal exit, SIGINT, SIGTERM, SIGHUP)
  * detaches whatever is still attached.
  */
-public final class SessionManager implements AutoCloseable {
+public final class FencedInstances implements AutoCloseable {
     /** Makes and removes instance directories: tracefs mkdir/rmdir live, a template copy in fixture tests. */
     public interface InstanceStore {
         TraceInstance create(String name);
@@ -39,11 +39,11 @@ public final class SessionManager implements AutoCloseable {
     private final InstanceStore store;
     private final boolean watch;
     private final TraceFsCatalog catalog;
-    private final List<TraceSession> sessions = new CopyOnWriteArrayList<>();
+    private final List<FencedInstance> sessions = new CopyOnWriteArrayList<>();
     private PidWatcher watcher;
     private Thread hook;
 
-    public SessionManager(TraceFs traceFs, ProcFs proc, StateDir stateDir, InstanceStore store, boolean watch) {
+    public FencedInstances(TraceFs traceFs, ProcFs proc, StateDir stateDir, InstanceStore store, boolean watch) {
         this.traceFs = traceFs;
         this.proc = proc;
         this.stateDir = stateDir;
@@ -53,8 +53,8 @@ public final class SessionManager implements AutoCloseable {
     }
 
     /** The live setup: real instances, the joiner watcher on. */
-    public static SessionManager live(TraceFs traceFs, ProcFs proc, StateDir stateDir) {
-        return new SessionManager(traceFs, proc, stateDir, traceFs::createInstance, true);
+    public static FencedInstances live(TraceFs traceFs, ProcFs proc, StateDir stateDir) {
+        return new FencedInstances(traceFs, proc, stateDir, traceFs::createInstance, true);
     }
 
     public TraceFsCatalog catalog() {
@@ -65,7 +65,7 @@ public final class SessionManager implements AutoCloseable {
         return stateDir;
     }
 
-    public List<TraceSession> sessions() {
+    public List<FencedInstance> sessions() {
         return List.copyOf(sessions);
     }
 
@@ -73,7 +73,7 @@ public final class SessionManager implements AutoCloseable {
      * Creates and configures an instance for the container, tracing off. On any failure nothing is left
      * behind: the instance and its state file are removed before the error propagates.
      */
-    public TraceSession attach(Container c, SessionOptions o, SessionListener listener) {
+    public FencedInstance attach(Container c, SessionOptions o, SessionListener listener) {
         List<EventId> events = catalog.selector().resolve(o.eventSpecs());
         String name = InstanceNames.forContainer(c.name());
         stateDir.write(new OwnerRecord(ProcessHandle.current().pid(), ownStart(), c.name(), name,
@@ -86,7 +86,7 @@ public final class SessionManager implements AutoCloseable {
             throw e;
         }
         try {
-            TraceSession s = configure(c, o, listener, events, instance);
+            FencedInstance s = configure(c, o, listener, events, instance);
             sessions.add(s);
             installHook();
             if (watch) {
@@ -100,7 +100,7 @@ public final class SessionManager implements AutoCloseable {
         }
     }
 
-    private TraceSession configure(Container c, SessionOptions o, SessionListener listener, List<EventId> events,
+    private FencedInstance configure(Container c, SessionOptions o, SessionListener listener, List<EventId> events,
                                    TraceInstance instance) {
         InstanceSetup setup = new InstanceSetup(instance, catalog);
         if (o.functionTracing()) {
@@ -113,7 +113,7 @@ public final class SessionManager implements AutoCloseable {
         if (o.functionTracing()) {
             setup.function(o);
         }
-        return new TraceSession(c, o, events, instance, fence, listener, this);
+        return new FencedInstance(c, o, events, instance, fence, listener, this);
     }
 
     /**
@@ -125,12 +125,12 @@ public final class SessionManager implements AutoCloseable {
     }
 
     /** Detaches one session: its instance and state file only; other sessions are untouched. */
-    public void detach(TraceSession s) {
+    public void detach(FencedInstance s) {
         s.detach();
     }
 
-    /** Called by {@link TraceSession#detach} once: removes the instance and state file, maybe the watcher. */
-    synchronized void release(TraceSession s) {
+    /** Called by {@link FencedInstance#detach} once: removes the instance and state file, maybe the watcher. */
+    synchronized void release(FencedInstance s) {
         sessions.remove(s);
         if (watcher != null) {
             watcher.unregister(s);
@@ -154,7 +154,7 @@ public final class SessionManager implements AutoCloseable {
      * Waits for a container matching {@code match} to appear in {@code discover}'s answers and attaches to it.
      * Polls every {@code poll}; with the watcher on, any exec on the host triggers an immediate look.
      */
-    public TraceSession attachWhenSeen(Supplier<List<Container>> discover, Predicate<Container> match,
+    public FencedInstance attachWhenSeen(Supplier<List<Container>> discover, Predicate<Container> match,
                                        SessionOptions o, SessionListener listener, Duration timeout, Duration poll)
             throws InterruptedException {
         return attach(awaitContainer(discover, match, timeout, poll), o, listener);
@@ -251,7 +251,7 @@ public final class SessionManager implements AutoCloseable {
     /** Detaches every session, removes the watcher; collects failures and rethrows the first. */
     public void detachAll() {
         List<RuntimeException> failures = new ArrayList<>();
-        for (TraceSession s : sessions) {
+        for (FencedInstance s : sessions) {
             try {
                 s.detach();
             } catch (RuntimeException e) {

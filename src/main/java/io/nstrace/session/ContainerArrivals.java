@@ -18,13 +18,13 @@ import java.util.concurrent.TimeUnit;
  * Records every container matching some selectors as it appears ({@code record --wait}). Each {@link #poll}
  * waits until a fork or exec on the host lands in a PID namespace the last scan did not see (the joiner
  * watcher's events, one readlink each: a new namespace starts with a fork), or the poll interval; then it runs
- * the cheap namespace scan and attaches and starts a {@link Recording} for each new
- * match at once, usually before the container's runtime has exec'd its command. Recordings of containers that
+ * the cheap namespace scan and attaches and starts a {@link Session} for each new
+ * match at once, usually before the container's runtime has exec'd its command. SessionTable of containers that
  * exited are kept (their data stays until they are detached). A container whose name does not match yet is
  * looked at again on the next scan (its runtime may name it later).
  */
-public final class ContainerWaiter implements AutoCloseable {
-    private final SessionManager sessions;
+public final class ContainerArrivals implements AutoCloseable {
+    private final FencedInstances sessions;
     private final ContainerDiscovery discovery;
     private final List<String> selectors;
     private final SessionOptions options;
@@ -34,10 +34,10 @@ public final class ContainerWaiter implements AutoCloseable {
     private final Runnable unregister;
     private final Set<Long> attached = new HashSet<>();
     private volatile Set<Long> known = Set.of();
-    private final List<Recording> recordings = new ArrayList<>();
+    private final List<Session> recordings = new ArrayList<>();
     private final List<String> missed = new ArrayList<>();
 
-    public ContainerWaiter(SessionManager sessions, ContainerDiscovery discovery, List<String> selectors,
+    public ContainerArrivals(FencedInstances sessions, ContainerDiscovery discovery, List<String> selectors,
                            SessionOptions options, Path spool, ProcFs proc) {
         this.sessions = sessions;
         this.discovery = discovery;
@@ -57,10 +57,10 @@ public final class ContainerWaiter implements AutoCloseable {
      */
     private void rehearse() {
         try {
-            Recording.createPrivateDir(spool);
+            Session.createPrivateDir(spool);
             NamespacedCommand gated = NamespacedCommand.start(List.of("true"), spool, proc);
             try {
-                Recording r = Recording.attach(sessions, TracedRun.container(discovery, gated, "rehearsal"), options,
+                Session r = Session.attach(sessions, TracedRun.container(discovery, gated, "rehearsal"), options,
                         spool, proc);
                 try {
                     r.startImmediately();
@@ -73,7 +73,7 @@ public final class ContainerWaiter implements AutoCloseable {
                 gated.kill();
             }
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(ContainerWaiter.class).debug("attach rehearsal failed: {}", e.toString());
+            org.slf4j.LoggerFactory.getLogger(ContainerArrivals.class).debug("attach rehearsal failed: {}", e.toString());
         }
     }
 
@@ -89,12 +89,12 @@ public final class ContainerWaiter implements AutoCloseable {
      * Waits up to {@code maxWaitNanos} for a fork/exec on the host, then scans once and starts recording every
      * new matching container. Returns the recordings started by this call.
      */
-    public List<Recording> poll(long maxWaitNanos) throws InterruptedException {
+    public List<Session> poll(long maxWaitNanos) throws InterruptedException {
         if (maxWaitNanos > 0) {
             wake.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
         }
         wake.drainPermits();
-        List<Recording> fresh = new ArrayList<>();
+        List<Session> fresh = new ArrayList<>();
         io.nstrace.discovery.Snapshot snap = discovery.scanNamespaces();
         Set<Long> seen = new HashSet<>();
         seen.add(snap.host().pidnsInode());
@@ -102,7 +102,7 @@ public final class ContainerWaiter implements AutoCloseable {
         known = seen;
         for (Container c : Selectors.matching(snap.containers(), selectors)) {
             if (attached.add(c.pidnsInode())) {
-                Recording r = start(c);
+                Session r = start(c);
                 if (r != null) {
                     fresh.add(r);
                 }
@@ -112,10 +112,10 @@ public final class ContainerWaiter implements AutoCloseable {
         return fresh;
     }
 
-    private Recording start(Container c) {
-        Recording r = null;
+    private Session start(Container c) {
+        Session r = null;
         try {
-            r = Recording.attach(sessions, discovery.detailed(c), options, spool, proc);
+            r = Session.attach(sessions, discovery.detailed(c), options, spool, proc);
             r.startImmediately();
             return r;
         } catch (NstraceException e) {
@@ -134,7 +134,7 @@ public final class ContainerWaiter implements AutoCloseable {
     }
 
     /** Every recording started so far, exited containers included, in the order they appeared. */
-    public List<Recording> recordings() {
+    public List<Session> recordings() {
         return List.copyOf(recordings);
     }
 

@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
 /**
  * Records one tracefs instance: a reader thread per CPU drains {@code per_cpu/cpuN/trace_pipe_raw} into
  * {@code <spool>/<instance>.cpuN} (directory 0700, files 0600) while the session runs, so memory stays flat.
- * {@link #stop()} drains what is left, closes the files and returns the {@link Capture} with per-CPU counts.
+ * {@link #stop()} drains what is left, closes the files and returns the {@link Spool} with per-CPU counts.
  */
-public final class Recorder implements AutoCloseable {
+public final class SpoolDrain implements AutoCloseable {
     /** Longest a reader blocks in poll(2) before it drains complete pages anyway and checks for stop. */
     public static final int DEFAULT_POLL_TIMEOUT_MILLIS = 100;
     /**
@@ -40,21 +40,21 @@ public final class Recorder implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<FileChannel> files = new ArrayList<>();
     private final List<Path> paths = new ArrayList<>();
-    private Capture result;
+    private Spool result;
 
-    private Recorder(TraceInstance instance, Path spoolDir, TraceMeta meta) {
+    private SpoolDrain(TraceInstance instance, Path spoolDir, TraceMeta meta) {
         this.instance = instance;
         this.spoolDir = spoolDir;
         this.meta = meta;
     }
 
     /** Starts a reader per CPU of {@code instance}; {@code procRoot} gives kallsyms and uname. */
-    public static Recorder start(TraceInstance instance, Path procRoot, Path spoolDir) {
+    public static SpoolDrain start(TraceInstance instance, Path procRoot, Path spoolDir) {
         return start(instance, procRoot, spoolDir, DEFAULT_POLL_TIMEOUT_MILLIS);
     }
 
     /** As {@link #start(TraceInstance, Path, Path)}, with the readers' poll time-out (stop latency) given. */
-    public static Recorder start(TraceInstance instance, Path procRoot, Path spoolDir, int pollTimeoutMillis) {
+    public static SpoolDrain start(TraceInstance instance, Path procRoot, Path spoolDir, int pollTimeoutMillis) {
         List<Integer> cpus = cpus(instance);
         TraceMeta meta = TraceMeta.collect(instance, procRoot, cpus.isEmpty() ? 0 : cpus.getLast() + 1);
         return start(instance, meta, cpus, spoolDir, pollTimeoutMillis);
@@ -66,13 +66,13 @@ public final class Recorder implements AutoCloseable {
      * and kallsyms, a few hundred ms, which a recording that rotates segments (dump of a running session,
      * dump --follow) should not pay each time.
      */
-    public static Recorder resume(TraceInstance instance, TraceMeta meta, Path spoolDir) {
+    public static SpoolDrain resume(TraceInstance instance, TraceMeta meta, Path spoolDir) {
         return start(instance, meta, cpus(instance), spoolDir, DEFAULT_POLL_TIMEOUT_MILLIS);
     }
 
-    private static Recorder start(TraceInstance instance, TraceMeta meta, List<Integer> cpus, Path spoolDir,
+    private static SpoolDrain start(TraceInstance instance, TraceMeta meta, List<Integer> cpus, Path spoolDir,
                                   int pollTimeoutMillis) {
-        Recorder r = new Recorder(instance, spoolDir, meta);
+        SpoolDrain r = new SpoolDrain(instance, spoolDir, meta);
         createSpoolDir(spoolDir);
         setBufferPercent(instance);
         long drainLimit = bufferPages(instance, meta.pageSize()) * 2 + 16;
@@ -167,7 +167,7 @@ public final class Recorder implements AutoCloseable {
     }
 
     /** Drains what is left (never blocking), closes the spool files and returns the result. Idempotent. */
-    public synchronized Capture stop() {
+    public synchronized Spool stop() {
         if (result != null) {
             return result;
         }
@@ -193,7 +193,7 @@ public final class Recorder implements AutoCloseable {
                     r.lost(), r.lostUncounted(), stat(stats, "overrun"), stat(stats, "dropped events"), stats));
         }
         String cmdlines = TraceMeta.readString(instance.traceFs().root().resolve("saved_cmdlines")).orElse("");
-        result = new Capture(instance.name(), spoolDir, meta, List.copyOf(spools), cmdlines);
+        result = new Spool(instance.name(), spoolDir, meta, List.copyOf(spools), cmdlines);
         return result;
     }
 

@@ -13,8 +13,8 @@ import java.util.Map;
  * plus argument expressions), with trace-cmd's own layout for the events its plugins format (sched_switch,
  * sched_wakeup). When the fmt cannot be evaluated the fields are printed as {@code name=value} pairs.
  */
-public final class PrintFmt {
-    private PrintFmt() {
+public final class PrintFmtRenderer {
+    private PrintFmtRenderer() {
     }
 
     public static String render(EventFormat format, Map<String, Object> values) {
@@ -29,7 +29,7 @@ public final class PrintFmt {
         }
         try {
             return evaluate(format.printFmt(), values);
-        } catch (FmtExpr.Unsupported | IllegalArgumentException | ClassCastException e) {
+        } catch (PrintArgExpr.Unsupported | IllegalArgumentException | ClassCastException e) {
             return pairs(values);
         }
     }
@@ -60,7 +60,7 @@ public final class PrintFmt {
     static String evaluate(String printFmt, Map<String, Object> values) {
         String s = printFmt.strip();
         if (!s.startsWith("\"")) {
-            throw new FmtExpr.Unsupported("no format string");
+            throw new PrintArgExpr.Unsupported("no format string");
         }
         int end = 1;
         while (end < s.length() && s.charAt(end) != '"') {
@@ -70,9 +70,9 @@ public final class PrintFmt {
         List<String> args = splitArgs(s.substring(Math.min(end + 1, s.length())));
         List<Object> evaluated = new ArrayList<>();
         for (String a : args) {
-            evaluated.add(FmtExpr.eval(a, values));
+            evaluated.add(PrintArgExpr.eval(a, values));
         }
-        return Printf.format(fmt, evaluated);
+        return CPrintf.format(fmt, evaluated);
     }
 
     static String unescape(String s) {
@@ -129,6 +129,6 @@ public final class PrintFmt {
     }
 
     static long toLong(Object v) {
-        return v instanceof BigInteger b ? b.longValue() : FmtExpr.num(v);
+        return v instanceof BigInteger b ? b.longValue() : PrintArgExpr.num(v);
     }
 }

@@ -3,8 +3,8 @@ package io.nstrace.format.printfmt;
 import java.util.List;
 
 /** The subset of C printf the kernel's print fmts use: flags, width, precision, h/l/ll/z, d i u x X o c s p. */
-final class Printf {
-    private Printf() {
+final class CPrintf {
+    private CPrintf() {
     }
 
     static String format(String fmt, List<Object> args) {
@@ -30,7 +30,7 @@ final class Printf {
             }
             int width = 0;
             if (j < fmt.length() && fmt.charAt(j) == '*') {
-                width = (int) PrintFmt.toLong(next(args, arg++));
+                width = (int) PrintFmtRenderer.toLong(next(args, arg++));
                 j++;
             }
             while (j < fmt.length() && Character.isDigit(fmt.charAt(j))) {
@@ -41,7 +41,7 @@ final class Printf {
                 j++;
                 precision = 0;
                 if (j < fmt.length() && fmt.charAt(j) == '*') {
-                    precision = (int) PrintFmt.toLong(next(args, arg++));
+                    precision = (int) PrintFmtRenderer.toLong(next(args, arg++));
                     j++;
                 }
                 while (j < fmt.length() && Character.isDigit(fmt.charAt(j))) {
@@ -54,7 +54,7 @@ final class Printf {
                 j++;
             }
             if (j >= fmt.length()) {
-                throw new FmtExpr.Unsupported("truncated conversion");
+                throw new PrintArgExpr.Unsupported("truncated conversion");
             }
             char conv = fmt.charAt(j++);
             if (conv == 'p') {
@@ -71,7 +71,7 @@ final class Printf {
 
     private static Object next(List<Object> args, int index) {
         if (index >= args.size()) {
-            throw new FmtExpr.Unsupported("too few arguments");
+            throw new PrintArgExpr.Unsupported("too few arguments");
         }
         return args.get(index);
     }
@@ -79,14 +79,14 @@ final class Printf {
     private static String convert(char conv, int longs, int precision, String flags, Object v) {
         switch (conv) {
             case 's' -> {
-                String s = v instanceof List<?> l ? PrintFmt.plain(l) : String.valueOf(v);
+                String s = v instanceof List<?> l ? PrintFmtRenderer.plain(l) : String.valueOf(v);
                 return precision >= 0 && s.length() > precision ? s.substring(0, precision) : s;
             }
             case 'c' -> {
-                return String.valueOf((char) (PrintFmt.toLong(v) & 0xff));
+                return String.valueOf((char) (PrintFmtRenderer.toLong(v) & 0xff));
             }
             default -> {
-                long n = PrintFmt.toLong(v);
+                long n = PrintFmtRenderer.toLong(v);
                 boolean wide = longs > 0;
                 if (!wide && longs == 0) {
                     n = conv == 'd' || conv == 'i' ? (int) n : n & 0xffffffffL;
@@ -107,7 +107,7 @@ final class Printf {
             case 'X' -> (flags.contains("#") && n != 0 ? "0X" : "") + Long.toHexString(n).toUpperCase();
             case 'o' -> Long.toOctalString(n);
             case 'p' -> "0x" + Long.toHexString(n);
-            default -> throw new FmtExpr.Unsupported("conversion %" + conv);
+            default -> throw new PrintArgExpr.Unsupported("conversion %" + conv);
         };
     }
 

@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and writes, plus two exec'd programs. The counts must match exactly, trace-cmd must read the file, and
  * nstrace's text and JSON must agree with trace-cmd report event by event.
  */
-class RecorderKernelTest {
+class SpoolDrainKernelTest {
     private static final int N = 3000;
     private static final String[] EVENTS = {"syscalls/sys_enter_read", "syscalls/sys_exit_read",
             "syscalls/sys_enter_write", "sched/sched_process_exec", "sched/sched_process_exit"};
@@ -68,12 +68,12 @@ class RecorderKernelTest {
                     .withContainer(new ContainerMap.ContainerInfo("", "test-ns", "pidns", "unshare"))
                     .withTask(new ContainerMap.TaskInfo(pid, "test-ns", nspid(pid), "sh"));
             Path spool = tmp.resolve("spool");
-            Recorder rec = Recorder.start(inst, Path.of("/proc"), spool);
+            SpoolDrain rec = SpoolDrain.start(inst, Path.of("/proc"), spool);
             inst.write("tracing_on", "1");
             Files.writeString(fifo, "go\n");
             assertTrue(ns.waitFor(60, TimeUnit.SECONDS), "workload finished");
             inst.write("tracing_on", "0");
-            Capture c = rec.stop();
+            Spool c = rec.stop();
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spool)));
             assertEquals("rw-------", PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(c.cpus().getFirst().file())));
@@ -83,7 +83,7 @@ class RecorderKernelTest {
             }
             Path dat = tmp.resolve("trace.dat");
             try (OutputStream out = Files.newOutputStream(dat)) {
-                TraceDatWriter.write(Capture.toTraceData(List.of(c), map), out);
+                TraceDatWriter.write(Spool.toTraceData(List.of(c), map), out);
             }
             checkCounts(dat, c, pid);
             checkAgainstTraceCmd(dat);
@@ -97,7 +97,7 @@ class RecorderKernelTest {
         }
     }
 
-    private static void checkCounts(Path dat, Capture c, int shell) throws IOException {
+    private static void checkCounts(Path dat, Spool c, int shell) throws IOException {
         TraceData d = TraceDatReader.read(dat);
         int reads = 0;
         int writes = 0;

@@ -10,7 +10,7 @@ import java.util.OptionalInt;
  * Waits for a traced run's command: until it ends, or {@code --timeout} (SIGTERM, then SIGKILL after the grace
  * period; exit 124). An interrupt (Ctrl-C in the shell) is forwarded to the command as SIGINT.
  */
-public final class RunWaiter {
+public final class RunSupervisor {
     private static final int SIGINT = 2;
     private static final int SIGTERM = 15;
 
@@ -22,7 +22,7 @@ public final class RunWaiter {
     private final Duration timeout;
     private final Duration killAfter;
 
-    public RunWaiter(TracedRun run, Duration timeout, Duration killAfter) {
+    public RunSupervisor(TracedRun run, Duration timeout, Duration killAfter) {
         this.run = run;
         this.timeout = timeout;
         this.killAfter = killAfter;

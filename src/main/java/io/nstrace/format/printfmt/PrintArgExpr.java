@@ -15,7 +15,7 @@ import java.util.Set;
  * {@code __get_str}, {@code __get_dynamic_array}, {@code __print_flags}, {@code __print_symbolic}. Anything else
  * throws {@link Unsupported} so the caller can fall back to {@code field=value} pairs.
  */
-final class FmtExpr {
+final class PrintArgExpr {
     static final class Unsupported extends RuntimeException {
         Unsupported(String what) {
             super(what, null, false, false);
@@ -30,13 +30,13 @@ final class FmtExpr {
     private final Map<String, Object> fields;
     private int pos;
 
-    private FmtExpr(List<String> tokens, Map<String, Object> fields) {
+    private PrintArgExpr(List<String> tokens, Map<String, Object> fields) {
         this.tokens = tokens;
         this.fields = fields;
     }
 
     static Object eval(String expr, Map<String, Object> fields) {
-        FmtExpr e = new FmtExpr(tokenize(expr), fields);
+        PrintArgExpr e = new PrintArgExpr(tokenize(expr), fields);
         Object v = e.ternary();
         if (e.pos != e.tokens.size()) {
             throw new Unsupported("trailing tokens in " + expr);
@@ -237,7 +237,7 @@ final class FmtExpr {
             return fields.get(name);
         }
         if (t.startsWith("\"")) {
-            return PrintFmt.unescape(t.substring(1, t.length() - 1));
+            return PrintFmtRenderer.unescape(t.substring(1, t.length() - 1));
         }
         if (Character.isDigit(t.charAt(0))) {
             return literal(t);

@@ -1,9 +1,9 @@
 package io.nstrace.session;
 
 import io.nstrace.error.NstraceException;
-import io.nstrace.capture.Capture;
+import io.nstrace.capture.Spool;
 import io.nstrace.capture.CpuSpool;
-import io.nstrace.capture.Recorder;
+import io.nstrace.capture.SpoolDrain;
 import io.nstrace.capture.TraceMeta;
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ProcFileParser;
@@ -26,20 +26,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A tracing session of one container together with its recorder: what {@code attach}, {@code record} and
- * {@code run} drive. While the session runs, a {@link Recorder} segment drains the instance's per-CPU buffers
+ * {@code run} drive. While the session runs, a {@link SpoolDrain} segment drains the instance's per-CPU buffers
  * into {@code <spool>/seg-N/}; each stop drains the segment completely and appends its pages to one spool file
  * per CPU ({@code <spool>/cpuN}), so start/stop cycles and dumps of a running session see one continuous trace.
  * The container map (host TID → in-container PID chain and comm) starts from the container's processes and
  * grows as the session admits joiners and new threads.
  */
-public final class Recording implements SessionListener, AutoCloseable {
+public final class Session implements SessionListener, AutoCloseable {
     private final Container container;
     private final ProcFs proc;
     private Path spoolDir;
     private final Map<Integer, ContainerMap.TaskInfo> tasks = new ConcurrentHashMap<>();
     private final Map<Integer, CpuTotal> cpus = new TreeMap<>();
-    private volatile TraceSession session;
-    private Recorder segment;
+    private volatile FencedInstance session;
+    private SpoolDrain segment;
     private int segments;
     private TraceMeta meta;
     private String cmdlines = "";
@@ -48,7 +48,7 @@ public final class Recording implements SessionListener, AutoCloseable {
     private volatile long segmentEventsBase;
     private volatile boolean exited;
 
-    private Recording(Container container, ProcFs proc) {
+    private Session(Container container, ProcFs proc) {
         this.container = container;
         this.proc = proc;
         for (ProcessInfo p : container.processes()) {
@@ -60,9 +60,9 @@ public final class Recording implements SessionListener, AutoCloseable {
      * Attaches a session to {@code container} (detailed: with NSpid chains) and prepares its spool directory
      * {@code <spoolRoot>/<instance>} (0700). Nothing is left behind when it fails.
      */
-    public static Recording attach(SessionManager manager, Container container, SessionOptions options,
+    public static Session attach(FencedInstances manager, Container container, SessionOptions options,
                                    Path spoolRoot, ProcFs proc) {
-        Recording r = new Recording(container, proc);
+        Session r = new Session(container, proc);
         r.session = manager.attach(container, options, r);
         r.spoolDir = spoolRoot.resolve(r.session.instance().name());
         try {
@@ -79,7 +79,7 @@ public final class Recording implements SessionListener, AutoCloseable {
         return container;
     }
 
-    public TraceSession session() {
+    public FencedInstance session() {
         return session;
     }
 
@@ -116,7 +116,7 @@ public final class Recording implements SessionListener, AutoCloseable {
         session.start();
         Path seg = spoolDir.resolve("seg-" + (++segments));
         try {
-            segment = Recorder.start(session.instance(), proc.root(), seg);
+            segment = SpoolDrain.start(session.instance(), proc.root(), seg);
         } catch (RuntimeException e) {
             if (session.state() == SessionState.RUNNING) {
                 session.stop();
@@ -140,7 +140,7 @@ public final class Recording implements SessionListener, AutoCloseable {
      * The trace recorded so far as a capture named after the container. A running session keeps running: its
      * segment is drained and a new one started (the ring buffer holds events meanwhile).
      */
-    public synchronized Capture capture() {
+    public synchronized Spool capture() {
         if (segment != null && session.state() == SessionState.RUNNING) {
             fold();
             Path seg = spoolDir.resolve("seg-" + (++segments));
@@ -152,25 +152,25 @@ public final class Recording implements SessionListener, AutoCloseable {
         }
         List<CpuSpool> list = new ArrayList<>();
         cpus.values().forEach(c -> list.add(c.spool()));
-        return new Capture(container.name(), spoolDir, meta, list, cmdlines);
+        return new Spool(container.name(), spoolDir, meta, list, cmdlines);
     }
 
     /**
      * The recordings as one trace: the first container in the top buffer, each other in a buffer named after it
      * (as trace-cmd -B), with one container map for all.
      */
-    public static io.nstrace.format.TraceData traceData(List<Recording> recordings) {
-        List<Capture> captures = new ArrayList<>();
+    public static io.nstrace.format.TraceData traceData(List<Session> recordings) {
+        List<Spool> captures = new ArrayList<>();
         List<ContainerMap.ContainerInfo> infos = new ArrayList<>();
         Map<Integer, ContainerMap.TaskInfo> all = new java.util.HashMap<>();
         for (int i = 0; i < recordings.size(); i++) {
-            Recording r = recordings.get(i);
-            Capture c = r.capture();
+            Session r = recordings.get(i);
+            Spool c = r.capture();
             captures.add(c);
             infos.add(r.containerInfo(i == 0 ? "" : c.buffer()));
             all.putAll(r.tasks);
         }
-        return Capture.toTraceData(captures, new ContainerMap(infos, all));
+        return Spool.toTraceData(captures, new ContainerMap(infos, all));
     }
 
     /** Container map entries for this recording's buffer. */
@@ -185,7 +185,7 @@ public final class Recording implements SessionListener, AutoCloseable {
 
     /** Events counted so far, the running segment included. */
     public long events() {
-        Recorder r = segment;
+        SpoolDrain r = segment;
         return segmentEventsBase + (r == null ? 0 : r.events());
     }
 
@@ -230,14 +230,14 @@ public final class Recording implements SessionListener, AutoCloseable {
     }
 
     @Override
-    public void pidsAdded(TraceSession s, List<ProcessInfo> processes) {
+    public void pidsAdded(FencedInstance s, List<ProcessInfo> processes) {
         for (ProcessInfo p : processes) {
             addTask(p);
         }
     }
 
     @Override
-    public void containerExited(TraceSession s) {
+    public void containerExited(FencedInstance s) {
         exited = true;
         synchronized (this) {
             if (segment != null) {
@@ -259,11 +259,11 @@ public final class Recording implements SessionListener, AutoCloseable {
     }
 
     /** A recorder for the next segment, with the metadata of the first one once there is one. */
-    private Recorder newSegment(Path seg) {
+    private SpoolDrain newSegment(Path seg) {
         if (meta == null) {
             meta = TraceMeta.collect(session.instance(), proc.root(), cpuCount(), session.events());
         }
-        return Recorder.resume(session.instance(), meta, seg);
+        return SpoolDrain.resume(session.instance(), meta, seg);
     }
 
     /** Drains the running segment and appends its per-CPU pages to the spool files. */
@@ -271,7 +271,7 @@ public final class Recording implements SessionListener, AutoCloseable {
         if (segment == null) {
             return;
         }
-        Capture c = segment.stop();
+        Spool c = segment.stop();
         if (runningSince != 0) {
             runningNanos += System.nanoTime() - runningSince;
             runningSince = 0;
@@ -290,7 +290,7 @@ public final class Recording implements SessionListener, AutoCloseable {
 
     /** CPU numbers in the trace: the instance's per-CPU buffers (possible CPUs, not just online ones). */
     private int cpuCount() {
-        List<Integer> all = Recorder.cpus(session.instance());
+        List<Integer> all = SpoolDrain.cpus(session.instance());
         return all.isEmpty() ? Runtime.getRuntime().availableProcessors() : all.getLast() + 1;
     }
 
