@@ -1,7 +1,6 @@
 package io.nstrace;
 
 import io.nstrace.cli.context.AppContext;
-import io.nstrace.cli.Cli;
 
 import java.io.PrintWriter;
 
@@ -19,7 +18,7 @@ public final class Main {
             if (!orphans.isEmpty()) {
                 err.println(orphans);
             }
-            rc = Cli.forArgs(context, out, err, args).execute(args);
+            rc = Commands.forArgs(context, out, err, args).execute(args);
         }
         out.flush();
         err.flush();

@@ -4,11 +4,10 @@ import io.nstrace.format.ringbuffer.HeaderPage;
 import io.nstrace.format.ringbuffer.PageDecoder;
 import io.nstrace.sys.Libc;
 import io.nstrace.sys.RawFile;
+import io.nstrace.sys.ReadBuffer;
 import io.nstrace.sys.Splice;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -55,7 +54,7 @@ final class CpuReader implements Runnable {
     private long written;
     private final int[] words;
     private final long[] missed = new long[1];
-    private final MemorySegment wordsSegment;
+    private final ReadBuffer wordsSegment;
     private final CountDownLatch warm = new CountDownLatch(1);
 
     CpuReader(int cpu, Path source, Path spoolPath, FileChannel spool, int pageSize, HeaderPage header,
@@ -69,7 +68,7 @@ final class CpuReader implements Runnable {
         this.pollTimeoutMillis = pollTimeoutMillis;
         this.drainLimitPages = drainLimitPages;
         this.words = new int[PIPE_SIZE / 4];
-        this.wordsSegment = MemorySegment.ofArray(words);
+        this.wordsSegment = ReadBuffer.of(words);
     }
 
     void finish() {
@@ -81,15 +80,14 @@ final class CpuReader implements Runnable {
         try (RawFile in = RawFile.openNonBlocking(source.toString());
              RawFile out = RawFile.open(spoolPath.toString(), Libc.O_WRONLY);
              RawFile back = RawFile.open(spoolPath.toString(), Libc.O_RDONLY);
-             Splice pipe = new Splice(PIPE_SIZE);
-             Arena arena = Arena.ofConfined()) {
+             Splice pipe = new Splice(PIPE_SIZE)) {
             if (!warmedUp) {
                 warmUp(pipe);
                 warmedUp = true;
             }
             warm.countDown();
             long drained = spliceLoop(in, out, back, pipe);
-            readRest(in, arena, drained);
+            readRest(in, drained);
         } catch (IOException | RuntimeException e) {
             failure = e;
         } finally {
@@ -199,8 +197,13 @@ final class CpuReader implements Runnable {
     }
 
     /** After the splices: the partial pages splice cannot move, read with read(2) and zero-padded. */
-    private void readRest(RawFile in, Arena arena, long drained) throws IOException {
-        MemorySegment seg = arena.allocate(pageSize, 4096);
+    private void readRest(RawFile in, long drained) throws IOException {
+        try (ReadBuffer seg = ReadBuffer.aligned(pageSize, 4096)) {
+            readRest(in, seg, drained);
+        }
+    }
+
+    private void readRest(RawFile in, ReadBuffer seg, long drained) throws IOException {
         ByteBuffer page = seg.asByteBuffer().order(ByteOrder.nativeOrder());
         for (long i = drained; i < drainLimitPages; i++) {
             long n = in.read(seg);

@@ -2,7 +2,6 @@ package io.nstrace.cli;
 
 import io.nstrace.cli.context.AppContext;
 
-import io.nstrace.shell.TraceShell;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,7 +61,7 @@ public final class NstraceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (context.stdinIsTerminal() && !context.inShell()) {
-            return TraceShell.onSystemTerminal(context, TraceShell.defaultHistoryFile());
+            return context.shellLauncher().launch(java.util.Optional.empty());
         }
         throw new ParameterException(spec.commandLine(), "missing command");
     }

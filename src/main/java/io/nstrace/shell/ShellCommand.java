@@ -32,6 +32,6 @@ public final class ShellCommand implements Callable<Integer> {
         if (context.inShell()) {
             throw NstraceException.user("already in the shell");
         }
-        return TraceShell.onSystemTerminal(context, history != null ? history : TraceShell.defaultHistoryFile());
+        return context.shellLauncher().launch(java.util.Optional.ofNullable(history));
     }
 }

@@ -3,7 +3,6 @@ package io.nstrace.shell;
 import io.nstrace.error.ExitCodes;
 import io.nstrace.error.NstraceException;
 import io.nstrace.cli.context.AppContext;
-import io.nstrace.cli.Cli;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -20,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -87,12 +87,17 @@ public final class TraceShell {
         return Path.of(System.getProperty("user.home"), ".nstrace_history");
     }
 
-    /** The shell on this process's terminal (or its piped stdin), errors to stderr when scripted. */
-    public static int onSystemTerminal(AppContext context, Path historyFile) {
+    /**
+     * The shell on this process's terminal (or its piped stdin), errors to stderr when scripted.
+     *
+     * @param models makes the whole command model for the given out and err writers
+     */
+    public static int onSystemTerminal(AppContext context, BiFunction<PrintWriter, PrintWriter, CommandLine> models,
+            Path historyFile) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).nativeSignals(true).build()) {
             boolean interactive = context.stdinIsTerminal() && !isDumb(terminal);
             PrintWriter err = interactive ? terminal.writer() : new PrintWriter(System.err, true);
-            return new TraceShell(context, () -> Cli.create(context, terminal.writer(), err), terminal, interactive,
+            return new TraceShell(context, () -> models.apply(terminal.writer(), err), terminal, interactive,
                     historyFile).run();
         } catch (IOException e) {
             throw NstraceException.environment("cannot open the terminal: " + e.getMessage());

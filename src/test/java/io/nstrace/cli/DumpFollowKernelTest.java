@@ -1,5 +1,7 @@
 package io.nstrace.cli;
 
+import io.nstrace.Commands;
+
 import io.nstrace.cli.context.AppContext;
 
 import io.nstrace.format.json.Json;
@@ -75,7 +77,7 @@ class DumpFollowKernelTest {
         StringWriter followed = new StringWriter();
         StringWriter err = new StringWriter();
         AtomicInteger rc = new AtomicInteger(-1);
-        Thread follower = Thread.ofPlatform().start(() -> rc.set(Cli.create(context, new PrintWriter(followed, true),
+        Thread follower = Thread.ofPlatform().start(() -> rc.set(Commands.create(context, new PrintWriter(followed, true),
                 new PrintWriter(err, true)).execute("dump", "--follow", "--format", "json")));
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (lines(followed).size() < 200 && System.nanoTime() < deadline) {

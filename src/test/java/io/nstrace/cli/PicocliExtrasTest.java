@@ -1,5 +1,7 @@
 package io.nstrace.cli;
 
+import io.nstrace.Commands;
+
 import io.nstrace.cli.context.AppContext;
 
 import io.nstrace.error.ExitCodes;
@@ -29,7 +31,7 @@ class PicocliExtrasTest {
     @Test
     void everySubcommandHasHelpAndVersionOptions() {
         try (AppContext context = new AppContext(PROC, Optional.empty())) {
-            CommandLine cmd = Cli.create(context, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+            CommandLine cmd = Commands.create(context, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
             List<String> missing = new ArrayList<>();
             collectWithoutHelp(cmd, missing);
             assertEquals(List.of(), missing, "add mixinStandardHelpOptions = true to these commands");

@@ -1,5 +1,7 @@
 package io.nstrace.cli;
 
+import io.nstrace.Commands;
+
 import io.nstrace.cli.context.AppContext;
 import io.nstrace.cli.render.FollowPrinter;
 
@@ -246,7 +248,7 @@ class SessionCommandsTest {
                 new byte[0]);
         java.io.StringWriter out = new java.io.StringWriter();
         java.util.concurrent.atomic.AtomicInteger rc = new java.util.concurrent.atomic.AtomicInteger(-1);
-        Thread t = Thread.ofPlatform().start(() -> rc.set(Cli.create(context, new java.io.PrintWriter(out, true),
+        Thread t = Thread.ofPlatform().start(() -> rc.set(Commands.create(context, new java.io.PrintWriter(out, true),
                 new java.io.PrintWriter(new java.io.StringWriter(), true)).execute("dump", "--follow")));
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (out.toString().lines().count() < 27 && System.nanoTime() < deadline) {

@@ -1,7 +1,8 @@
 package io.nstrace.shell;
 
+import io.nstrace.Commands;
+
 import io.nstrace.cli.context.AppContext;
-import io.nstrace.cli.Cli;
 import io.nstrace.format.tracedat.TraceDatReader;
 import io.nstrace.testing.FixtureHost;
 import org.jline.reader.Candidate;
@@ -60,7 +61,7 @@ class ShellSessionsTest {
         try (Terminal terminal = new DumbTerminal("test", Terminal.TYPE_DUMB,
                 new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)), out, StandardCharsets.UTF_8)) {
             PrintWriter errWriter = new PrintWriter(err, true);
-            int rc = new TraceShell(context, () -> Cli.create(context, terminal.writer(), errWriter), terminal, false,
+            int rc = new TraceShell(context, () -> Commands.create(context, terminal.writer(), errWriter), terminal, false,
                     null).run();
             terminal.flush();
             return new Run(rc, out.toString(StandardCharsets.UTF_8).replace("\r", ""), err.toString());
@@ -91,7 +92,7 @@ class ShellSessionsTest {
     }
 
     private List<String> complete(String line) throws IOException {
-        ShellCompleter completer = new ShellCompleter(Cli.create(context, new PrintWriter(new StringWriter()),
+        ShellCompleter completer = new ShellCompleter(Commands.create(context, new PrintWriter(new StringWriter()),
                 new PrintWriter(new StringWriter())).getCommandSpec(), context, tmp, tmp);
         try (Terminal terminal = new DumbTerminal("t", Terminal.TYPE_DUMB, new ByteArrayInputStream(new byte[0]),
                 new ByteArrayOutputStream(), StandardCharsets.UTF_8)) {
@@ -110,7 +111,7 @@ class ShellSessionsTest {
         assertEquals(List.of(), complete("start "));
         context.inShell(true);
         context.recordings();
-        assertEquals(0, Cli.create(context, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
+        assertEquals(0, Commands.create(context, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
                 .execute("attach", "--spool", host.spool().toString(), "web", "db"));
         assertEquals(List.of("db", "web"), complete("start "));
         assertEquals(List.of("web"), complete("stop w"));

@@ -33,6 +33,9 @@ public final class AppContext implements AutoCloseable {
     private Supplier<List<String>> containerNames;
     private ExitGuard exitGuard;
     private StatusSource statusSource;
+    private ShellLauncher shellLauncher = history -> {
+        throw io.nstrace.error.NstraceException.user("this command model has no shell");
+    };
     private StateDir stateDir = new StateDir(StateDir.DEFAULT);
     private FencedInstances sessions;
     private SessionTable recordings;
@@ -172,6 +175,15 @@ public final class AppContext implements AutoCloseable {
 
     public void statusSource(StatusSource source) {
         statusSource = Objects.requireNonNull(source);
+    }
+
+    /** Starts the shell: plain {@code nstrace} on a terminal and {@code nstrace shell} call it. */
+    public ShellLauncher shellLauncher() {
+        return shellLauncher;
+    }
+
+    public void shellLauncher(ShellLauncher launcher) {
+        shellLauncher = Objects.requireNonNull(launcher);
     }
 
     /** The tracefs mount, located (or mounted) on first use. */
