@@ -1,5 +1,7 @@
 package io.nstrace.session;
 
+import io.nstrace.sys.NativeException;
+import io.nstrace.sys.Errno;
 import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ProcFs;
@@ -294,7 +296,7 @@ public final class FencedInstances implements AutoCloseable {
                 store.remove(instance);
                 return;
             } catch (NstraceException e) {
-                if (attempt >= 50 || !e.getMessage().endsWith("Device or resource busy")) {
+                if (attempt >= 50 || !(e.getCause() instanceof NativeException n && n.errno() == Errno.EBUSY)) {
                     throw e;
                 }
                 try {

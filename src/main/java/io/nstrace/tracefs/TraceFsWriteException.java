@@ -2,34 +2,39 @@ package io.nstrace.tracefs;
 
 import io.nstrace.error.ExitCodes;
 import io.nstrace.error.NstraceException;
+import io.nstrace.sys.Errno;
 
 import java.nio.file.Path;
 
-/** A write that tracefs refused; carries the file, the value, the errno text and the kernel's error_log line. */
+/** A write that tracefs refused; carries the file, the value, errno and the kernel's error_log line. */
 public final class TraceFsWriteException extends NstraceException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
-    private final String reason;
+    private final int errno;
 
-    public TraceFsWriteException(Path file, String value, String reason, String kernelError) {
-        super(reason.equals("Operation not permitted") || reason.equals("permission denied")
-                        ? ExitCodes.ENVIRONMENT : ExitCodes.USER,
-                "cannot write '" + value.strip() + "' to " + file + ": " + reason
+    public TraceFsWriteException(Path file, String value, int errno, String kernelError) {
+        super(errno == Errno.EPERM || errno == Errno.EACCES ? ExitCodes.ENVIRONMENT : ExitCodes.USER,
+                "cannot write '" + value.strip() + "' to " + file + ": " + TraceInstance.reason(errno)
                         + (kernelError.isEmpty() ? "" : " (kernel: " + kernelError + ")"));
         this.file = file;
-        this.reason = reason;
+        this.errno = errno;
     }
 
     public Path file() {
         return file;
     }
 
+    /** The errno of the write, e.g. EPERM for lockdown, EINVAL for a bad filter. */
+    public int errno() {
+        return errno;
+    }
+
     /** The errno text, e.g. "Operation not permitted" for lockdown, "Invalid argument" for a bad filter. */
     public String reason() {
-        return reason;
+        return TraceInstance.reason(errno);
     }
 
     public boolean notPermitted() {
-        return reason.equals("Operation not permitted");
+        return errno == Errno.EPERM;
     }
 }
