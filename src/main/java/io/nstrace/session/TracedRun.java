@@ -60,8 +60,7 @@ public final class TracedRun implements AutoCloseable {
                     .filter(c -> c.pidnsInode() == inode).findFirst();
             if (found.isPresent()) {
                 Container c = discovery.detailed(found.get());
-                return new Container(runName(program), "none", null, c.pidnsInode(), c.pidnsId(),
-                        c.parentPidnsInode(), c.level(), c.initPid(), c.processes(), null, null, null, null);
+                return c.toBuilder().name(runName(program)).runtime("none").withoutRuntimeDetails().build();
             }
             try {
                 Thread.sleep(10);

@@ -30,8 +30,8 @@ final class LiveContainers {
                         PROC.tids(pid), p.comm(), "", ns, p.startTime())));
             }
         }
-        return new Container(name, "none", null, ns, null, PROC.pidnsInode(1).orElse(0), 1, memberPid, ps,
-                null, null, null, null);
+        return Container.builder(name, ns).parentPidnsInode(PROC.pidnsInode(1).orElse(0)).initPid(memberPid)
+                .processes(ps).build();
     }
 
     /** {@code unshare -p -f --mount-proc sh -c SCRIPT}; the returned handle is unshare, its child is the init. */

@@ -58,7 +58,8 @@ class SessionFixtureTest {
             List<Integer> tids = p == 100 ? List.of(100, 101, 102) : List.of(p);
             ps.add(new ProcessInfo(p, 1, List.of(p, 1), tids, "sh", "sh", ns, 0));
         }
-        return new Container(name, "docker", null, ns, null, OTHER_NS, 1, pids[0], ps, null, null, null, null);
+        return Container.builder(name, ns).runtime("docker").parentPidnsInode(OTHER_NS).initPid(pids[0]).processes(ps)
+                .build();
     }
 
     @Test
