@@ -37,7 +37,7 @@ public final class Commands {
     }
 
     private static void wireShell(AppContext context) {
-        context.shellLauncher(history -> TraceShell.onSystemTerminal(context,
+        context.shell().shellLauncher(history -> TraceShell.onSystemTerminal(context,
                 (out, err) -> create(context, out, err), history.orElseGet(TraceShell::defaultHistoryFile)));
     }
 }

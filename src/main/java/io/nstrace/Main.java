@@ -14,7 +14,7 @@ public final class Main {
         PrintWriter err = new PrintWriter(System.err, true);
         int rc;
         try (AppContext context = AppContext.fromEnvironment()) {
-            String orphans = context.orphanWarning();
+            String orphans = context.services().orphanWarning();
             if (!orphans.isEmpty()) {
                 err.println(orphans);
             }

@@ -1,6 +1,5 @@
 package io.nstrace.bench;
 
-import io.nstrace.cli.context.AppContext;
 import io.nstrace.cli.NstraceCommand;
 
 import io.nstrace.capture.Spool;
@@ -57,8 +56,7 @@ public final class CaptureRawCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        AppContext ctx = parent.context();
-        TraceFs fs = ctx.traceFs();
+        TraceFs fs = parent.services().traceFs();
         TraceInstance inst = fs.createInstance("nstrace-raw-" + UUID.randomUUID().toString().substring(0, 8));
         PrintWriter out = spec.commandLine().getOut();
         try {
@@ -72,7 +70,7 @@ public final class CaptureRawCommand implements Callable<Integer> {
             for (String e : events) {
                 inst.write("events/" + e.replace(':', '/') + "/enable", "1");
             }
-            SpoolDrain rec = SpoolDrain.start(inst, ctx.proc(), spool);
+            SpoolDrain rec = SpoolDrain.start(inst, parent.roots().proc(), spool);
             inst.write("tracing_on", "1");
             out.println("ready");
             out.flush();

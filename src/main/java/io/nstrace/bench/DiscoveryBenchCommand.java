@@ -36,7 +36,7 @@ public final class DiscoveryBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ContainerDiscovery discovery = parent.context().discovery();
+        ContainerDiscovery discovery = parent.services().discovery();
         Snapshot last = null;
         for (int i = 0; i < warmup; i++) {
             last = full ? discovery.scan() : discovery.scanNamespaces();

@@ -55,7 +55,7 @@ public final class Cli {
             List<Class<?>> extras) {
         String name = subcommandName(args);
         if ("ps".equals(name) && java.util.Arrays.stream(args).noneMatch(a -> a.startsWith("--proc"))) {
-            context.prefetchNamespaces(); // the scan overlaps building the model
+            context.services().prefetchNamespaces(); // the scan overlaps building the model
         }
         for (Class<?> c : all(extras)) {
             CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);

@@ -35,11 +35,11 @@ final class CompletionCommand implements Callable<Integer> {
         CommandLine root = spec.root().commandLine();
         AppContext context = ((NstraceCommand) spec.root().userObject()).context();
         String bash;
-        context.liveCandidates(false);
+        context.shell().liveCandidates(false);
         try {
             bash = AutoComplete.bash(root.getCommandName(), root);
         } finally {
-            context.liveCandidates(true);
+            context.shell().liveCandidates(true);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (shell == Shell.zsh) {

@@ -36,7 +36,7 @@ public final class DetachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SessionTable recordings = ShellSessions.of(parent.context(), "detach");
+        SessionTable recordings = ShellSessions.of(parent, "detach");
         for (String name : recordings.resolve(target.names, target.all)) {
             recordings.detach(name);
             spec.commandLine().getOut().println("detached " + name);

@@ -43,7 +43,7 @@ public final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        SessionTable recordings = ShellSessions.of(parent.context(), "dump");
+        SessionTable recordings = ShellSessions.of(parent, "dump");
         List<String> names = ran(recordings);
         List<Session> chosen = names.stream().map(recordings::get).toList();
         PrintWriter out = spec.commandLine().getOut();

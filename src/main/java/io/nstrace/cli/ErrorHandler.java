@@ -73,7 +73,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     }
 
     private boolean verbose(ParseResult parseResult) {
-        return context.verbose() || parseResult != null && parseResult.hasMatchedOption("--verbose");
+        return context.roots().verbose() || parseResult != null && parseResult.hasMatchedOption("--verbose");
     }
 
     /** Ctrl-C in the shell interrupts the command's thread; a command that lets that escape just stops. */

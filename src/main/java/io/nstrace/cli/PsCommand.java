@@ -47,8 +47,8 @@ public final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ContainerDiscovery discovery = parent.context().discovery();
-        Snapshot snapshot = parent.context().namespaces();
+        ContainerDiscovery discovery = parent.services().discovery();
+        Snapshot snapshot = parent.services().namespaces();
         PrintWriter out = spec.commandLine().getOut();
         if (selector != null) {
             Container c = discovery.detailed(Selectors.selectOne(snapshot, selector));

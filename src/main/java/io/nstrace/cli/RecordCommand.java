@@ -1,6 +1,7 @@
 package io.nstrace.cli;
 
-import io.nstrace.cli.context.AppContext;
+import io.nstrace.cli.context.Services;
+import io.nstrace.cli.context.ShellHooks;
 
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ContainerDiscovery;
@@ -66,24 +67,24 @@ public final class RecordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AppContext ctx = parent.context();
+        Services services = parent.services();
         SessionOptions options = trace.toOptions();
         if (untilExit && !waitFor) {
             throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");
         }
         if (waitFor) {
-            return new RecordWaitLoop(this, ctx, options).run();
+            return new RecordWaitLoop(this, services, parent.shell(), options).run();
         }
-        ContainerDiscovery discovery = ctx.discovery();
+        ContainerDiscovery discovery = services.discovery();
         List<Container> targets = Selectors.select(discovery.scanNamespaces(), containers.selectors(), true);
         List<Session> recordings = new ArrayList<>();
         try {
             for (Container c : targets) {
-                recordings.add(Session.attach(ctx.sessions(), discovery.detailed(c), options, spool.spool(),
-                        ctx.procFs()));
+                recordings.add(Session.attach(services.sessions(), discovery.detailed(c), options, spool.spool(),
+                        services.procFs()));
             }
             recordings.forEach(Session::start);
-            waitForEnd(recordings, ctx);
+            waitForEnd(recordings, parent.shell());
             writeAll(recordings);
         } finally {
             for (Session r : recordings) {
@@ -106,11 +107,11 @@ public final class RecordCommand implements Callable<Integer> {
         summary(recordings, written);
     }
 
-    private void waitForEnd(List<Session> recordings, AppContext ctx) {
+    private void waitForEnd(List<Session> recordings, ShellHooks shell) {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         Thread waiter = Thread.currentThread();
-        boolean progress = !ctx.inShell() && Libc.isatty(2);
-        try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> waiter.interrupt(), "INT", "TERM", "HUP")) {
+        boolean progress = !shell.inShell() && Libc.isatty(2);
+        try (Signals ignored = shell.inShell() ? null : Signals.handle(sig -> waiter.interrupt(), "INT", "TERM", "HUP")) {
             long start = System.nanoTime();
             while (System.nanoTime() < deadline && !recordings.stream().allMatch(Session::containerExited)) {
                 if (progress) {

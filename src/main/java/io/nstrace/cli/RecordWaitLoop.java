@@ -1,6 +1,7 @@
 package io.nstrace.cli;
 
-import io.nstrace.cli.context.AppContext;
+import io.nstrace.cli.context.Services;
+import io.nstrace.cli.context.ShellHooks;
 
 import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.ContainerDiscovery;
@@ -24,19 +25,21 @@ final class RecordWaitLoop {
     static final long POLL_MS = 50;
 
     private final RecordCommand cmd;
-    private final AppContext ctx;
+    private final Services services;
+    private final ShellHooks shell;
     private final SessionOptions options;
 
-    RecordWaitLoop(RecordCommand cmd, AppContext ctx, SessionOptions options) {
+    RecordWaitLoop(RecordCommand cmd, Services services, ShellHooks shell, SessionOptions options) {
         this.cmd = cmd;
-        this.ctx = ctx;
+        this.services = services;
+        this.shell = shell;
         this.options = options;
     }
 
     int run() {
-        ContainerDiscovery files = new ContainerDiscovery(ctx.procFs(), RuntimeRoots.forProc(ctx.proc()).withoutApis());
-        ContainerArrivals waiter = new ContainerArrivals(ctx.sessions(), files, cmd.containers.selectors(), options,
-                cmd.spool.spool(), ctx.procFs());
+        ContainerDiscovery files = new ContainerDiscovery(services.procFs(), RuntimeRoots.forProc(services.procFs().root()).withoutApis());
+        ContainerArrivals waiter = new ContainerArrivals(services.sessions(), files, cmd.containers.selectors(), options,
+                cmd.spool.spool(), services.procFs());
         try {
             try (waiter) {
                 PrintWriter err = cmd.spec.commandLine().getErr();
@@ -64,8 +67,8 @@ final class RecordWaitLoop {
         long start = System.nanoTime();
         long deadline = cmd.duration == null ? Long.MAX_VALUE : start + cmd.duration.toNanos();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        boolean progress = !ctx.inShell() && Libc.isatty(2);
-        try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> {
+        boolean progress = !shell.inShell() && Libc.isatty(2);
+        try (Signals ignored = shell.inShell() ? null : Signals.handle(sig -> {
             // a flag, not an interrupt: an interrupt would close the channels a scan or an attach is using
             stop.set(true);
             waiter.wake();

@@ -2,7 +2,7 @@ package io.nstrace.cli;
 
 import io.nstrace.cli.loop.RunSupervisor;
 
-import io.nstrace.cli.context.AppContext;
+import io.nstrace.cli.context.Services;
 
 import io.nstrace.error.ExitCodes;
 import io.nstrace.error.NstraceException;
@@ -73,15 +73,14 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AppContext ctx = parent.context();
         if (output.file == null) {
             output.file = Path.of(defaultOutput(output.format));
         }
-        TracedRun run = start(ctx);
+        TracedRun run = start(parent.services());
         RunSupervisor.Outcome outcome = null;
         int status;
         try {
-            try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> forward(run, sig), "INT", "TERM",
+            try (Signals ignored = parent.shell().inShell() ? null : Signals.handle(sig -> forward(run, sig), "INT", "TERM",
                     "HUP")) {
                 outcome = new RunSupervisor(run, timeout, killAfter).await();
             }
@@ -113,10 +112,10 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Starts CMD traced; every failure but not-found/not-executable becomes 125 (CMD never ran). */
-    private TracedRun start(AppContext ctx) {
+    private TracedRun start(Services services) {
         try {
-            return TracedRun.start(command, ctx.sessions(), ctx.discovery(), trace.toOptions(), spool.spool(),
-                    ctx.procFs());
+            return TracedRun.start(command, services.sessions(), services.discovery(), trace.toOptions(), spool.spool(),
+                    services.procFs());
         } catch (NstraceException e) {
             if (e.exitCode() == ExitCodes.RUN_NOT_FOUND || e.exitCode() == ExitCodes.RUN_NOT_EXECUTABLE) {
                 throw e;

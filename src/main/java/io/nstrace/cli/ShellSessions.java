@@ -1,6 +1,5 @@
 package io.nstrace.cli;
 
-import io.nstrace.cli.context.AppContext;
 
 import io.nstrace.error.ExitCodes;
 import io.nstrace.error.NstraceException;
@@ -15,12 +14,12 @@ final class ShellSessions {
      * The context's recordings; outside the shell there are none (a one-shot process detaches everything when it
      * exits), which is a usage error naming what to use instead.
      */
-    static SessionTable of(AppContext context, String command) {
-        if (!context.inShell()) {
+    static SessionTable of(NstraceCommand parent, String command) {
+        if (!parent.shell().inShell()) {
             throw new NstraceException(ExitCodes.USAGE, "sessions live in the interactive shell only (a one-shot "
                     + "nstrace detaches them when it exits): run '" + command + "' in 'nstrace shell', or use "
                     + "'nstrace record'");
         }
-        return context.recordings();
+        return parent.services().sessionTable();
     }
 }

@@ -31,7 +31,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SessionTable recordings = ShellSessions.of(parent.context(), "status");
+        SessionTable recordings = ShellSessions.of(parent, "status");
         PrintWriter out = spec.commandLine().getOut();
         List<SessionTable.Status> all = recordings.status();
         if (json) {

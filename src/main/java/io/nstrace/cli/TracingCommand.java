@@ -35,7 +35,7 @@ public abstract sealed class TracingCommand implements Callable<Integer> permits
 
     @Override
     public Integer call() {
-        SessionTable table = ShellSessions.of(parent.context(), verb);
+        SessionTable table = ShellSessions.of(parent, verb);
         for (String name : sessions.resolve(table)) {
             apply(table, name);
             spec.commandLine().getOut().println(done + " " + name);

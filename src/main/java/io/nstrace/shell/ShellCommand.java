@@ -29,9 +29,9 @@ public final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AppContext context = parent.context();
-        if (context.inShell()) {
+        if (context.shell().inShell()) {
             throw NstraceException.user("already in the shell");
         }
-        return context.shellLauncher().launch(java.util.Optional.ofNullable(history));
+        return context.shell().shellLauncher().launch(java.util.Optional.ofNullable(history));
     }
 }

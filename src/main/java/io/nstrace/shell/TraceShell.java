@@ -1,5 +1,7 @@
 package io.nstrace.shell;
 
+import io.nstrace.cli.context.Roots;
+
 import io.nstrace.error.ExitCodes;
 import io.nstrace.error.NstraceException;
 import io.nstrace.cli.context.AppContext;
@@ -59,7 +61,7 @@ public final class TraceShell {
     private int lastFailure;
 
     /**
-     * @param models      makes the picocli model: {@code () -> Cli.create(context, out, err)} (tests add
+     * @param models      makes the picocli model: {@code () -> Commands.create($1, $2, $3)} (tests add
      *                    subcommands); called twice, for the model that runs lines and for completion's own
      * @param interactive prompt, history, Ctrl-C handling and exit confirmation (a real terminal)
      * @param historyFile where history persists (interactive only), or null for none
@@ -95,7 +97,7 @@ public final class TraceShell {
     public static int onSystemTerminal(AppContext context, BiFunction<PrintWriter, PrintWriter, CommandLine> models,
             Path historyFile) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).nativeSignals(true).build()) {
-            boolean interactive = context.stdinIsTerminal() && !isDumb(terminal);
+            boolean interactive = context.shell().stdinIsTerminal() && !isDumb(terminal);
             PrintWriter err = interactive ? terminal.writer() : new PrintWriter(System.err, true);
             return new TraceShell(context, () -> models.apply(terminal.writer(), err), terminal, interactive,
                     historyFile).run();
@@ -110,12 +112,12 @@ public final class TraceShell {
 
     /** Runs until exit, quit, Ctrl-D or the end of input; returns the exit status (see the class comment). */
     public int run() {
-        if (context.inShell()) {
+        if (context.shell().inShell()) {
             throw NstraceException.user("already in the shell");
         }
-        context.inShell(true);
-        AppContext.Roots launched = context.roots();
-        try (StatusBar bar = interactive ? StatusBar.start(terminal, context.statusSource()) : null) {
+        context.shell().inShell(true);
+        Roots.Saved launched = context.roots().save();
+        try (StatusBar bar = interactive ? StatusBar.start(terminal, context.shell().statusSource()) : null) {
             while (true) {
                 List<String> words;
                 try {
@@ -135,13 +137,13 @@ public final class TraceShell {
                 }
             }
         } finally {
-            context.inShell(false);
+            context.shell().inShell(false);
             saveHistory();
         }
     }
 
     /** One line: null to go on, or the shell's exit status. */
-    private Integer runLine(List<String> words, AppContext.Roots launched) {
+    private Integer runLine(List<String> words, Roots.Saved launched) {
         if (words.isEmpty() || words.getFirst().isBlank() || words.getFirst().startsWith("#")) {
             return null;
         }
@@ -182,7 +184,7 @@ public final class TraceShell {
     }
 
     /** Runs one command; Ctrl-C meanwhile interrupts this thread. Puts the launch-time global options back. */
-    private int execute(String[] args, AppContext.Roots launched) {
+    private int execute(String[] args, Roots.Saved launched) {
         Thread runner = Thread.currentThread();
         SignalHandler previous = interactive ? terminal.handle(Signal.INT, signal -> runner.interrupt()) : null;
         try {
@@ -192,7 +194,7 @@ public final class TraceShell {
                 terminal.handle(Signal.INT, previous);
             }
             Thread.interrupted();
-            context.restore(launched);
+            context.roots().restore(launched);
             cmd.getOut().flush();
             cmd.getErr().flush();
         }
@@ -200,7 +202,7 @@ public final class TraceShell {
 
     /** True to leave: nothing pending, the user said yes, or (scripted) after saying what is left behind. */
     private boolean confirmExit() {
-        String warning = context.exitGuard().pendingWarning();
+        String warning = context.shell().exitGuard().pendingWarning();
         if (warning == null) {
             return true;
         }

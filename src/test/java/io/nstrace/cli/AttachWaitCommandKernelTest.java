@@ -44,7 +44,7 @@ class AttachWaitCommandKernelTest {
         Require.kernel();
         String name = "waitme-" + UUID.randomUUID().toString().substring(0, 8);
         context = new AppContext(Path.of("/proc"), Optional.empty(), tmp.resolve("state"));
-        context.inShell(true);
+        context.shell().inShell(true);
         CompletableFuture<CliRun> waiting = CompletableFuture.supplyAsync(() -> CliRun.run(context, "attach", "--wait",
                 "--timeout", "60s", "--spool", tmp.resolve("spool").toString(), "-e", "sched:sched_process_exec",
                 name.substring(0, 10) + "*"));
@@ -59,7 +59,7 @@ class AttachWaitCommandKernelTest {
         long waitedMs = (System.nanoTime() - appeared) / 1_000_000;
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().startsWith("attached " + name + " "), r.out());
-        assertEquals(List.of(name), context.sessionNames());
+        assertEquals(List.of(name), context.shell().sessionNames());
         assertEquals(0, CliRun.run(context, "start").exitCode());
         Thread.sleep(1000);
         assertEquals(0, CliRun.run(context, "stop").exitCode());

@@ -68,7 +68,7 @@ class DumpFollowKernelTest {
         Require.kernel();
         int init = unshareLoop();
         context = new AppContext(Path.of("/proc"), Optional.empty(), tmp.resolve("state"));
-        context.inShell(true);
+        context.shell().inShell(true);
         CliRun a = CliRun.run(context, "attach", "--spool", tmp.resolve("spool").toString(), "-e",
                 "sched:sched_process_exec", "-e", "raw_syscalls:sys_enter", "pid:" + init);
         assertEquals(0, a.exitCode(), a.err());

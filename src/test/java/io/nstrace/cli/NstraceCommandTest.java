@@ -31,7 +31,7 @@ class NstraceCommandTest {
     void environmentRootsComeFromVariables() {
         try (AppContext c = AppContext.fromEnvironment(java.util.Map.of("NSTRACE_PROC", "/tmp/p",
                 "NSTRACE_TRACEFS", "/tmp/t"))) {
-            assertEquals(Path.of("/tmp/p"), c.proc());
+            assertEquals(Path.of("/tmp/p"), c.roots().proc());
         }
     }
 }

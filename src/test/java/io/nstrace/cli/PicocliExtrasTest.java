@@ -66,7 +66,7 @@ class PicocliExtrasTest {
     @Test
     void noCommandWithoutATerminalIsAUsageError() {
         try (AppContext context = new AppContext(PROC, Optional.empty())) {
-            context.stdinIsTerminal(() -> false);
+            context.shell().stdinIsTerminal(() -> false);
             CliRun r = CliRun.run(context);
             assertEquals(ExitCodes.USAGE, r.exitCode());
             assertTrue(r.err().startsWith("nstrace: missing command"), r.err());
@@ -76,8 +76,8 @@ class PicocliExtrasTest {
     @Test
     void noCommandInsideTheShellIsAUsageErrorNotANestedShell() {
         try (AppContext context = new AppContext(PROC, Optional.empty())) {
-            context.stdinIsTerminal(() -> true);
-            context.inShell(true);
+            context.shell().stdinIsTerminal(() -> true);
+            context.shell().inShell(true);
             assertEquals(ExitCodes.USAGE, CliRun.run(context, "--verbose").exitCode());
         }
     }

@@ -178,7 +178,7 @@ class SessionKernelTest {
         Process a = start("sleep 30");
         try (io.nstrace.cli.context.AppContext ctx = new io.nstrace.cli.context.AppContext(Path.of("/proc"),
                 java.util.Optional.of(traceFs.root()), tmp.resolve("ctx-state"))) {
-            ctx.sessions().attach(LiveContainers.of("ctx", LiveContainers.initOf(a)), SessionOptions.defaults(),
+            ctx.services().sessions().attach(LiveContainers.of("ctx", LiveContainers.initOf(a)), SessionOptions.defaults(),
                     SessionListener.NONE).start();
             assertEquals(2, mine(traceFs.instanceNames()).size());
         }

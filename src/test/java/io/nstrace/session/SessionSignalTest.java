@@ -81,7 +81,7 @@ class SessionSignalTest {
         assertEquals(2, owned(h.pid()).size());
         try (AppContext ctx = new AppContext(Path.of("/proc"), Optional.of(traceFs.root()), tmp.resolve("state"))) {
             assertEquals("nstrace: 2 orphaned tracing sessions (owner gone); run 'nstrace reset'",
-                    ctx.orphanWarning());
+                    ctx.services().orphanWarning());
         }
         // the real entry point, as a user runs it: the start-up warning on stderr, then reset
         String java = ProcessHandle.current().info().command().orElseThrow();
@@ -98,7 +98,7 @@ class SessionSignalTest {
         assertTrue(Files.readString(out).endsWith("removed 2 instance(s), 2 state file(s)\n"),
                 Files.readString(out));
         try (AppContext ctx = new AppContext(Path.of("/proc"), Optional.of(traceFs.root()), tmp.resolve("state"))) {
-            assertEquals("", ctx.orphanWarning());
+            assertEquals("", ctx.services().orphanWarning());
             assertEquals("nothing to reset\n", CliRun.run(ctx, "reset").out());
         }
         assertEquals(List.of(), owned(h.pid()));

@@ -44,7 +44,7 @@ class ShellSessionsTest {
     void setUp() {
         host = FixtureHost.create(tmp);
         context = host.context();
-        context.inShell(false); // the shell sets it
+        context.shell().inShell(false); // the shell sets it
     }
 
     @AfterEach
@@ -74,8 +74,8 @@ class ShellSessionsTest {
         Run attach = shell("attach --spool " + host.spool() + " web db\n");
         assertEquals(List.of("attached web (2 pids); 'start web' begins tracing",
                 "attached db (1 pids); 'start db' begins tracing"), attach.out().lines().toList());
-        host.feedPage(context.recordings().get("web").session().instance());
-        host.feedPage(context.recordings().get("db").session().instance());
+        host.feedPage(context.services().sessionTable().get("web").session().instance());
+        host.feedPage(context.services().sessionTable().get("db").session().instance());
         Run r = shell("start --all\nstop db\nstart nope\nstop web\ndump web -o " + web + "\nstatus\nexit\n");
         assertEquals(List.of("nstrace start: no session 'nope'; sessions: web, db",
                 "nstrace shell: 1 trace not dumped; exiting"), r.err().lines().toList(), "db's trace was not dumped");
@@ -109,8 +109,8 @@ class ShellSessionsTest {
     void sessionNamesCompleteForStartStopDumpDetach() throws IOException {
         assertEquals(List.of("db", "web"), complete("attach "), "containers from a fresh discovery");
         assertEquals(List.of(), complete("start "));
-        context.inShell(true);
-        context.recordings();
+        context.shell().inShell(true);
+        context.services().sessionTable();
         assertEquals(0, Commands.create(context, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
                 .execute("attach", "--spool", host.spool().toString(), "web", "db"));
         assertEquals(List.of("db", "web"), complete("start "));

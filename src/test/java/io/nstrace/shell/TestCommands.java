@@ -54,7 +54,7 @@ final class TestCommands {
         @Override
         public Integer call() {
             AppContext c = parent.context();
-            spec.commandLine().getOut().println("words=" + words + " proc=" + c.proc() + " verbose=" + c.verbose());
+            spec.commandLine().getOut().println("words=" + words + " proc=" + c.roots().proc() + " verbose=" + c.roots().verbose());
             return 0;
         }
     }
