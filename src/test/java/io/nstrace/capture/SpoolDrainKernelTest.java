@@ -127,9 +127,7 @@ class SpoolDrainKernelTest {
     }
 
     private static void checkAgainstTraceCmd(Path dat) throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/trace-cmd"))) {
-            return;
-        }
+        Require.traceCmd();
         List<String> theirs = run("trace-cmd", "report", dat.toString()).lines().toList();
         TraceData d = TraceDatReader.read(dat);
         StringWriter text = new StringWriter();
