@@ -1,5 +1,6 @@
 package io.nstrace.capture;
 
+import io.nstrace.testing.Workloads;
 import io.nstrace.format.ContainerMap;
 import io.nstrace.format.output.EventContext;
 import io.nstrace.format.EventReader;
@@ -55,8 +56,8 @@ class SpoolDrainKernelTest {
         TraceInstance inst = fs.createInstance("nstrace-test-" + UUID.randomUUID().toString().substring(0, 8));
         Path fifo = tmp.resolve("go");
         run("mkfifo", fifo.toString());
-        Process ns = new ProcessBuilder("unshare", "-p", "-f", "--mount-proc", "sh", "-c", "read x < " + fifo
-                + "; dd if=/dev/zero of=/dev/null bs=1 count=" + N + " 2>/dev/null; /bin/true").start();
+        Process ns = Workloads.unshare("read x < " + fifo
+                + "; dd if=/dev/zero of=/dev/null bs=1 count=" + N + " 2>/dev/null; /bin/true");
         try {
             int pid = childOf(ns.pid());
             inst.write("options/event-fork", "1");

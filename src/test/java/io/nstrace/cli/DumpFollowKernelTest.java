@@ -1,5 +1,8 @@
 package io.nstrace.cli;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.nstrace.testing.Workloads;
+import io.nstrace.testing.KernelCleanup;
 import io.nstrace.Commands;
 
 import io.nstrace.cli.context.AppContext;
@@ -7,7 +10,6 @@ import io.nstrace.cli.context.AppContext;
 import io.nstrace.format.json.Json;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,38 +38,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DumpFollowKernelTest {
     @TempDir
     Path tmp;
-    private Process workload;
+    @RegisterExtension
+    final KernelCleanup cleanup = new KernelCleanup();
     private AppContext context;
 
-    @AfterEach
-    void cleanup() {
-        if (context != null) {
-            context.close();
-        }
-        if (workload != null) {
-            workload.descendants().forEach(ProcessHandle::destroyForcibly);
-            workload.destroyForcibly();
-        }
-    }
-
     private int unshareLoop() throws Exception {
-        workload = new ProcessBuilder("unshare", "-p", "-f", "--mount-proc", "sh", "-c",
-                "while :; do /bin/true; read a < /proc/uptime; sleep 0.01; done")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        for (int i = 0; i < 200; i++) {
-            if (workload.children().findAny().isPresent()) {
-                return (int) workload.children().findFirst().orElseThrow().pid();
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("unshare started no namespace");
+        Process workload = cleanup.kill(Workloads.unshare(
+                "while :; do /bin/true; read a < /proc/uptime; sleep 0.01; done"));
+        return Workloads.initOf(workload);
     }
 
     @Test
     void followPrintsEachEventOnceAndCtrlCKeepsTheSession() throws Exception {
         Require.kernel();
         int init = unshareLoop();
-        context = new AppContext(Path.of("/proc"), Optional.empty(), tmp.resolve("state"));
+        context = cleanup.close(new AppContext(Path.of("/proc"), Optional.empty(), tmp.resolve("state")));
         context.shell().inShell(true);
         CliRun a = CliRun.run(context, "attach", "--spool", tmp.resolve("spool").toString(), "-e",
                 "sched:sched_process_exec", "-e", "raw_syscalls:sys_enter", "pid:" + init);

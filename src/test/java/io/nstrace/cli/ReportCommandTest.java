@@ -1,5 +1,6 @@
 package io.nstrace.cli;
 
+import io.nstrace.testing.TraceDataBuilder;
 import io.nstrace.format.ContainerMap;
 import io.nstrace.format.ringbuffer.HeaderPage;
 import io.nstrace.format.TraceData;
@@ -39,11 +40,9 @@ class ReportCommandTest {
         ContainerMap map = ContainerMap.empty()
                 .withContainer(new ContainerMap.ContainerInfo("", "web", "abc", "docker"))
                 .withTask(new ContainerMap.TaskInfo(32634, "web", List.of(32634, 7), "dd"));
-        TraceData d = new TraceData(4096, ByteOrder.LITTLE_ENDIAN, HeaderPage.parse(Files.readString(
-                FIX.resolve("header_page"))), Files.readString(FIX.resolve("header_event")), List.of(), formats,
-                new byte[0], new byte[0], "32634 dd\n", 1, new TraceData.Options("Linux", "[local]", null, "t", map),
-                List.of(new TraceData.Buffer("", "local", List.of(
-                        new TraceData.CpuData(0, new TraceData.PageSource(page, 0, 4096), "")))));
+        TraceData d = TraceDataBuilder.withHeaderPage(HeaderPage.parse(Files.readString(FIX.resolve("header_page"))))
+                .headerEvent(Files.readString(FIX.resolve("header_event"))).eventFormats(formats)
+                .cmdlines("32634 dd\n").uname("Linux").containers(map).cpu("", 0, page, 0, 4096, "").build();
         try (OutputStream out = Files.newOutputStream(dat)) {
             TraceDatWriter.write(d, out);
         }

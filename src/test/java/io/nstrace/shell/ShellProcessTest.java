@@ -1,5 +1,6 @@
 package io.nstrace.shell;
 
+import io.nstrace.testing.NstraceProcess;
 import io.nstrace.error.ExitCodes;
 import org.junit.jupiter.api.Test;
 
@@ -21,10 +22,7 @@ class ShellProcessTest {
     }
 
     private static Result nstrace(String stdin, String... args) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.nstrace.Main"));
-        command.addAll(List.of(args));
+        List<String> command = NstraceProcess.command(args);
         Path err = Files.createTempFile("nstrace-shell-err", ".txt");
         try {
             Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();

@@ -1,5 +1,6 @@
 package io.nstrace.format.tracedat;
 
+import io.nstrace.testing.TraceDataBuilder;
 import io.nstrace.testing.Require;
 import io.nstrace.format.output.EventContext;
 import io.nstrace.format.EventReader;
@@ -45,15 +46,15 @@ class TraceDatRoundTripTest {
                 Fixtures.text("events/syscalls/sys_enter_write/format")));
         formats.put("sched", List.of(Fixtures.text("events/sched/sched_process_exec/format"),
                 Fixtures.text("events/sched/sched_process_exit/format")));
-        List<TraceData.Buffer> list = new ArrayList<>();
+        TraceDataBuilder b = TraceDataBuilder.withHeaderPage(HeaderPage.parse(Fixtures.text("header_page")))
+                .headerEvent(Fixtures.text("header_event")).eventFormats(formats).cmdlines("32634 dd\n").cpuCount(2)
+                .uname("Linux test 6.18 #1 x86_64").clock("[local] global").dateOffsetUs(1_000_000L)
+                .version("nstrace").containers(map);
         for (int i = 0; i < buffers; i++) {
-            list.add(new TraceData.Buffer(i == 0 ? "" : "web" + i, "local", List.of(
-                    new TraceData.CpuData(0, new TraceData.PageSource(page, 0, 4096), "entries: 26\noverrun: 0\n"),
-                    new TraceData.CpuData(1, new TraceData.PageSource(page, 0, 0), ""))));
+            String name = i == 0 ? "" : "web" + i;
+            b.cpu(name, 0, page, 0, 4096, "entries: 26\noverrun: 0\n").cpu(name, 1, page, 0, 0, "");
         }
-        return new TraceData(4096, ByteOrder.LITTLE_ENDIAN, HeaderPage.parse(Fixtures.text("header_page")),
-                Fixtures.text("header_event"), List.of(), formats, new byte[0], new byte[0], "32634 dd\n", 2,
-                new TraceData.Options("Linux test 6.18 #1 x86_64", "[local] global", 1_000_000L, "nstrace", map), list);
+        return b.build();
     }
 
     private static List<String> events(TraceData d) throws IOException {
