@@ -1,6 +1,7 @@
 package io.nstrace.cli;
 
 import io.nstrace.cli.context.Services;
+import io.nstrace.cli.loop.RecordWaitLoop;
 import io.nstrace.cli.context.ShellHooks;
 
 import io.nstrace.discovery.Container;
@@ -73,7 +74,10 @@ public final class RecordCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");
         }
         if (waitFor) {
-            return new RecordWaitLoop(this, services, parent.shell(), options).run();
+            RecordWaitLoop.Plan plan = new RecordWaitLoop.Plan(containers.selectors(), spool.spool(), duration,
+                    untilExit, spec.commandLine().getErr());
+            return new RecordWaitLoop(plan, this::writeAll, this::progressLine, services, parent.shell(), options)
+                    .run();
         }
         ContainerDiscovery discovery = services.discovery();
         List<Container> targets = Selectors.select(discovery.scanNamespaces(), containers.selectors(), true);

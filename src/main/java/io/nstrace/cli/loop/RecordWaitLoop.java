@@ -1,4 +1,4 @@
-package io.nstrace.cli;
+package io.nstrace.cli.loop;
 
 import io.nstrace.cli.context.Services;
 import io.nstrace.cli.context.ShellHooks;
@@ -13,7 +13,11 @@ import io.nstrace.sys.Libc;
 import io.nstrace.sys.Signals;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * {@code record --wait}: polls for matching containers (at once when a host fork/exec lands in a new PID
@@ -21,40 +25,58 @@ import java.util.List;
  * {@value #POLL_MS} ms), recording each as it appears, until --until-exit is satisfied, --duration ends or a
  * signal (SIGINT/SIGTERM/HUP) arrives; then writes every recording, exited containers included.
  */
-final class RecordWaitLoop {
+public final class RecordWaitLoop {
     static final long POLL_MS = 50;
 
-    private final RecordCommand cmd;
+    /**
+     * What {@code record --wait} was asked.
+     *
+     * @param duration  --duration, or null for none
+     * @param err       where the waiting, missed and progress lines go
+     */
+    public record Plan(List<String> selectors, Path spool, Duration duration, boolean untilExit, PrintWriter err) {
+    }
+
+    private final Plan cmd;
+    private final Consumer<List<Session>> writeAll;
+    private final BiConsumer<List<Session>, Long> progressLine;
     private final Services services;
     private final ShellHooks shell;
     private final SessionOptions options;
 
-    RecordWaitLoop(RecordCommand cmd, Services services, ShellHooks shell, SessionOptions options) {
-        this.cmd = cmd;
+    /**
+     * @param writeAll     writes the trace of the sessions recorded (record's own output)
+     * @param progressLine prints the progress line for the sessions and the time elapsed (ns)
+     */
+    public RecordWaitLoop(Plan plan, Consumer<List<Session>> writeAll, BiConsumer<List<Session>, Long> progressLine,
+            Services services, ShellHooks shell, SessionOptions options) {
+        this.cmd = plan;
+        this.writeAll = writeAll;
+        this.progressLine = progressLine;
         this.services = services;
         this.shell = shell;
         this.options = options;
     }
 
-    int run() {
+    public int run() {
         ContainerDiscovery files = new ContainerDiscovery(services.procFs(), RuntimeRoots.forProc(services.procFs().root()).withoutApis());
-        ContainerArrivals waiter = new ContainerArrivals(services.sessions(), files, cmd.containers.selectors(), options,
-                cmd.spool.spool(), services.procFs());
+        ContainerArrivals waiter = new ContainerArrivals(services.sessions(), files, cmd.selectors(), options,
+                cmd.spool(), services.procFs());
         try {
             try (waiter) {
-                PrintWriter err = cmd.spec.commandLine().getErr();
-                err.println("nstrace record: waiting for " + String.join(" ", cmd.containers.selectors()));
+                PrintWriter err = cmd.err();
+                err.println("nstrace record: waiting for " + String.join(" ", cmd.selectors()));
                 err.flush();
                 loop(waiter);
             }
             List<Session> recordings = waiter.recordings();
-            PrintWriter err = cmd.spec.commandLine().getErr();
+            PrintWriter err = cmd.err();
             waiter.missed().forEach(m -> err.println("nstrace record: missed " + m));
             if (recordings.isEmpty()) {
-                throw NstraceException.user("no container matching " + String.join(" ", cmd.containers.selectors())
+                throw NstraceException.user("no container matching " + String.join(" ", cmd.selectors())
                         + " appeared");
             }
-            cmd.writeAll(recordings);
+            writeAll.accept(recordings);
             return 0;
         } finally {
             for (Session r : waiter.recordings()) {
@@ -65,7 +87,7 @@ final class RecordWaitLoop {
 
     private void loop(ContainerArrivals waiter) {
         long start = System.nanoTime();
-        long deadline = cmd.duration == null ? Long.MAX_VALUE : start + cmd.duration.toNanos();
+        long deadline = cmd.duration() == null ? Long.MAX_VALUE : start + cmd.duration().toNanos();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         boolean progress = !shell.inShell() && Libc.isatty(2);
         try (Signals ignored = shell.inShell() ? null : Signals.handle(sig -> {
@@ -78,7 +100,7 @@ final class RecordWaitLoop {
                 long wait = Math.min(POLL_MS * 1_000_000, deadline - System.nanoTime());
                 waiter.poll(wait);
                 if (progress && System.nanoTime() > nextProgress) {
-                    cmd.progressLine(waiter.recordings(), System.nanoTime() - start);
+                    progressLine.accept(waiter.recordings(), System.nanoTime() - start);
                     nextProgress = System.nanoTime() + 200_000_000;
                 }
             }
@@ -86,13 +108,13 @@ final class RecordWaitLoop {
             // Ctrl-C in the shell: write what was recorded
         } finally {
             if (progress) {
-                cmd.spec.commandLine().getErr().print("\r\033[K");
+                cmd.err().print("\r\033[K");
             }
         }
     }
 
     private boolean done(ContainerArrivals waiter) {
         List<Session> rs = waiter.recordings();
-        return cmd.untilExit && !rs.isEmpty() && rs.stream().allMatch(Session::containerExited);
+        return cmd.untilExit() && !rs.isEmpty() && rs.stream().allMatch(Session::containerExited);
     }
 }
