@@ -4,8 +4,6 @@ import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ProcFs;
 import io.nstrace.discovery.ProcessInfo;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,10 @@
 package io.nstrace.session;
 
 import io.nstrace.testing.TraceDataBuilder;
-import io.nstrace.format.ContainerMap;
 import io.nstrace.format.ringbuffer.HeaderPage;
 import io.nstrace.format.TraceData;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
