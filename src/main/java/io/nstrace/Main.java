@@ -1,7 +1,6 @@
 package io.nstrace;
 
-import io.nstrace.cli.AppContext;
-import io.nstrace.cli.Cli;
+import io.nstrace.cli.context.AppContext;
 
 import java.io.PrintWriter;
 
@@ -17,11 +16,11 @@ public final class Main {
         io.nstrace.sys.Signals.restoreInterrupt(() -> System.exit(128 + io.nstrace.sys.Signals.SIGINT));
         int rc;
         try (AppContext context = AppContext.fromEnvironment()) {
-            String orphans = context.orphanWarning();
+            String orphans = context.services().orphanWarning();
             if (!orphans.isEmpty()) {
                 err.println(orphans);
             }
-            rc = Cli.forArgs(context, out, err, args).execute(args);
+            rc = Commands.forArgs(context, out, err, args).execute(args);
         }
         out.flush();
         err.flush();

@@ -1,15 +1,14 @@
 package io.nstrace.capture;
 
-import io.nstrace.format.HeaderPage;
-import io.nstrace.format.PageDecoder;
+import io.nstrace.format.ringbuffer.HeaderPage;
+import io.nstrace.format.ringbuffer.PageDecoder;
 import io.nstrace.sys.Libc;
 import io.nstrace.sys.NativeException;
 import io.nstrace.sys.RawFile;
+import io.nstrace.sys.ReadBuffer;
 import io.nstrace.sys.Splice;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -66,7 +65,7 @@ final class CpuReader implements Runnable {
     private final int chunk;
     private final int[] words;
     private final long[] missed = new long[1];
-    private final MemorySegment wordsSegment;
+    private final ReadBuffer wordsSegment;
     private final CountDownLatch warm = new CountDownLatch(1);
 
     CpuReader(int cpu, Path source, Path spoolPath, FileChannel spool, int pageSize, HeaderPage header,
@@ -82,7 +81,7 @@ final class CpuReader implements Runnable {
         this.drainLimitPages = drainLimitPages;
         this.chunk = Math.max(PIPE_SIZE, pageSize);
         this.words = new int[chunk / 4];
-        this.wordsSegment = MemorySegment.ofArray(words);
+        this.wordsSegment = ReadBuffer.of(words);
     }
 
     void finish() {
@@ -95,14 +94,13 @@ final class CpuReader implements Runnable {
              RawFile out = RawFile.open(spoolPath.toString(), Libc.O_WRONLY);
              RawFile back = RawFile.open(spoolPath.toString(), Libc.O_RDONLY);
              Splice pipe = new Splice(chunk);
-             Arena arena = Arena.ofConfined()) {
+             ReadBuffer scratch = ReadBuffer.aligned(chunk, 4096)) {
             if (!warmedUp) {
                 warmedUp = warmUp(pipe);
             }
             warm.countDown();
-            MemorySegment scratch = arena.allocate(chunk, 4096);
             long drained = spliceLoop(in, out, back, pipe, scratch);
-            readRest(in, arena, drained);
+            readRest(in, drained);
         } catch (IOException | RuntimeException e) {
             failure = e;
         } finally {
@@ -175,7 +173,7 @@ final class CpuReader implements Runnable {
     }
 
     /** Splices full pages until stopped and empty; returns the pages moved after the stop request. */
-    private long spliceLoop(RawFile in, RawFile out, RawFile back, Splice pipe, MemorySegment scratch)
+    private long spliceLoop(RawFile in, RawFile out, RawFile back, Splice pipe, ReadBuffer scratch)
             throws IOException {
         long drained = 0;
         boolean polledReadable = false;
@@ -200,7 +198,7 @@ final class CpuReader implements Runnable {
     }
 
     /** {@link #moveChunk}; when the spool refuses the chunk, it is counted as discarded and the reader fails over. */
-    private long moveOrDiscard(RawFile in, RawFile out, RawFile back, Splice pipe, long len, MemorySegment scratch)
+    private long moveOrDiscard(RawFile in, RawFile out, RawFile back, Splice pipe, long len, ReadBuffer scratch)
             throws IOException {
         try {
             long n = moveChunk(in, out, back, pipe, len, written);
@@ -218,30 +216,30 @@ final class CpuReader implements Runnable {
      * The spool refused part of a chunk: the part it took is read back, the rest comes out of the pipe, all of
      * it is counted as discarded, and the spool file is cut back to the chunks before.
      */
-    private void spoolFailed(SpoolWriteFailed f, RawFile back, Splice pipe, MemorySegment scratch)
+    private void spoolFailed(SpoolWriteFailed f, RawFile back, Splice pipe, ReadBuffer scratch)
             throws IOException {
         long landed = Math.max(0, Math.min(f.chunk, spool.size() - written));
         if (landed > 0) {
             back.pread(scratch, landed, written);
         }
-        pipe.readInto(scratch.asSlice(landed), f.chunk - landed, source.toString());
+        pipe.readInto(scratch, landed, f.chunk - landed, source.toString());
         spool.truncate(written);
         discardCounted(scratch, f.chunk);
         failSpool(f.cause);
     }
 
     /** After a spool failure: a chunk of the ring buffer read into memory, counted and dropped. */
-    private long discardChunk(RawFile in, Splice pipe, long len, MemorySegment scratch) throws IOException {
+    private long discardChunk(RawFile in, Splice pipe, long len, ReadBuffer scratch) throws IOException {
         long n = pipe.fill(in.fd(), len, source.toString());
         if (n > 0) {
-            pipe.readInto(scratch, n, source.toString());
+            pipe.readInto(scratch, 0, n, source.toString());
             discardCounted(scratch, n);
         }
         return n;
     }
 
-    private void discardCounted(MemorySegment chunk, long n) {
-        MemorySegment.copy(chunk, java.lang.foreign.ValueLayout.JAVA_INT, 0, words, 0, (int) (n / 4));
+    private void discardCounted(ReadBuffer chunk, long n) {
+        chunk.copyTo(words, (int) (n / 4));
         for (int base = 0; base + pageSize <= n; base += pageSize) {
             discarded += countPage(base / 4);
         }
@@ -301,8 +299,13 @@ final class CpuReader implements Runnable {
     }
 
     /** After the splices: the partial pages splice cannot move, read with read(2) and zero-padded. */
-    private void readRest(RawFile in, Arena arena, long drained) throws IOException {
-        MemorySegment seg = arena.allocate(pageSize, 4096);
+    private void readRest(RawFile in, long drained) throws IOException {
+        try (ReadBuffer seg = ReadBuffer.aligned(pageSize, 4096)) {
+            readRest(in, seg, drained);
+        }
+    }
+
+    private void readRest(RawFile in, ReadBuffer seg, long drained) throws IOException {
         ByteBuffer page = seg.asByteBuffer().order(ByteOrder.nativeOrder());
         for (long i = drained; i < drainLimitPages; i++) {
             long n = in.read(seg);

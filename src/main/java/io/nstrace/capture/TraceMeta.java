@@ -1,6 +1,6 @@
 package io.nstrace.capture;
 
-import io.nstrace.format.HeaderPage;
+import io.nstrace.format.ringbuffer.HeaderPage;
 import io.nstrace.tracefs.EventId;
 import io.nstrace.tracefs.TraceInstance;
 

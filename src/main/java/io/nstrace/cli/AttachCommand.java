@@ -1,10 +1,12 @@
 package io.nstrace.cli;
 
-import io.nstrace.NstraceException;
+import io.nstrace.cli.context.Services;
+
+import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.Selectors;
-import io.nstrace.session.Recordings;
+import io.nstrace.session.SessionTable;
 import io.nstrace.session.SessionOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,12 +51,12 @@ public final class AttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        AppContext ctx = parent.context();
-        Recordings recordings = Sessions.of(ctx, "attach");
-        Privileges.requireTracing(ctx);
+        Services services = parent.services();
+        SessionTable recordings = ShellSessions.of(parent, "attach");
+        Privileges.requireTracing(services);
         SessionOptions options = trace.toOptions();
-        ContainerDiscovery discovery = ctx.discovery();
-        List<Container> targets = waitFor ? awaitEach(ctx, discovery)
+        ContainerDiscovery discovery = services.discovery();
+        List<Container> targets = waitFor ? awaitEach(services, discovery)
                 : Selectors.select(discovery.scanNamespaces(), containers.selectors(), true);
         List<String> names = new ArrayList<>();
         for (Container c : targets) {
@@ -68,12 +70,12 @@ public final class AttachCommand implements Callable<Integer> {
     }
 
     /** Per selector, the containers it matches once at least one exists. */
-    private List<Container> awaitEach(AppContext ctx, ContainerDiscovery discovery) throws InterruptedException {
+    private List<Container> awaitEach(Services services, ContainerDiscovery discovery) throws InterruptedException {
         Duration limit = timeout == null ? Duration.ofDays(3650) : timeout;
         List<Container> out = new ArrayList<>();
         for (String selector : containers.selectors()) {
             List<List<Container>> seen = new ArrayList<>(List.of(List.of()));
-            ctx.sessions().awaitContainer(() -> {
+            services.sessions().awaitContainer(() -> {
                 seen.set(0, matches(discovery, selector));
                 return seen.getFirst();
             }, c -> true, limit, POLL);

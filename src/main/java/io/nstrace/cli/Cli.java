@@ -1,5 +1,6 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.AppContext;
 import picocli.CommandLine;
 import picocli.CommandLine.HelpCommand;
 
@@ -7,14 +8,17 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
 
-/** Builds the one picocli command model that both the command line and the shell execute. */
+/**
+ * Builds the one picocli command model that both the command line and the shell execute. The commands of the
+ * layers above (the shell, the benchmarks) are not known here: {@code io.nstrace.Commands} hands them in as
+ * {@code extras}; visible ones are listed right after help, hidden ones last.
+ */
 public final class Cli {
-    /** Every subcommand, in the order help lists them. */
-    static final List<Class<?>> SUBCOMMANDS = List.of(HelpCommand.class, ShellCommand.class,
+    /** The subcommands of this package, in the order help lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
             CompletionCommand.class, PsCommand.class, RecordCommand.class, RunCommand.class, ReportCommand.class,
-            EventsCommand.class, AttachCommand.class, StartCommand.class, StopCommand.class, DumpCommand.class,
-            StatusCommand.class, DetachCommand.class, ResetCommand.class, DiscoveryBenchCommand.class,
-            CaptureRawCommand.class);
+            EventsCommand.class, AttachCommand.class, TracingCommand.Start.class, TracingCommand.Stop.class, DumpCommand.class,
+            StatusCommand.class, DetachCommand.class, ResetCommand.class);
     /** Global options that take a value: the word after them is not the subcommand. */
     private static final Set<String> VALUED_GLOBALS = Set.of("--proc", "--tracefs");
 
@@ -22,8 +26,23 @@ public final class Cli {
     }
 
     /** The whole model: for the shell, completion, man pages and help. */
-    public static CommandLine create(AppContext context, PrintWriter out, PrintWriter err) {
-        return create(context, out, err, SUBCOMMANDS);
+    public static CommandLine create(AppContext context, PrintWriter out, PrintWriter err, List<Class<?>> extras) {
+        return build(context, out, err, all(extras));
+    }
+
+    /** help, the visible extras, this package's commands, the hidden extras. */
+    private static List<Class<?>> all(List<Class<?>> extras) {
+        List<Class<?>> all = new java.util.ArrayList<>();
+        all.add(HelpCommand.class);
+        extras.stream().filter(c -> !hidden(c)).forEach(all::add);
+        all.addAll(SUBCOMMANDS);
+        extras.stream().filter(Cli::hidden).forEach(all::add);
+        return all;
+    }
+
+    private static boolean hidden(Class<?> c) {
+        CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
+        return a != null && a.hidden();
     }
 
     /**
@@ -32,18 +51,19 @@ public final class Cli {
      * JVM), which a one-shot {@code nstrace ps} should not pay; anything else (no command, a typo, --help) gets
      * the whole model, so help and suggestions are unchanged.
      */
-    public static CommandLine forArgs(AppContext context, PrintWriter out, PrintWriter err, String[] args) {
+    public static CommandLine forArgs(AppContext context, PrintWriter out, PrintWriter err, String[] args,
+            List<Class<?>> extras) {
         String name = subcommandName(args);
         if ("ps".equals(name) && java.util.Arrays.stream(args).noneMatch(a -> a.startsWith("--proc"))) {
-            context.prefetchNamespaces(); // the scan overlaps building the model
+            context.services().prefetchNamespaces(); // the scan overlaps building the model
         }
-        for (Class<?> c : SUBCOMMANDS) {
+        for (Class<?> c : all(extras)) {
             CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
             if (a != null && a.name().equals(name)) {
-                return create(context, out, err, List.of(c));
+                return build(context, out, err, List.of(c));
             }
         }
-        return create(context, out, err);
+        return create(context, out, err, extras);
     }
 
     /** The first word of {@code args} that is neither a global option nor its value, or null. */
@@ -59,7 +79,7 @@ public final class Cli {
         return null;
     }
 
-    private static CommandLine create(AppContext context, PrintWriter out, PrintWriter err, List<Class<?>> subs) {
+    private static CommandLine build(AppContext context, PrintWriter out, PrintWriter err, List<Class<?>> subs) {
         ErrorHandler errors = new ErrorHandler(context);
         ContextFactory factory = new ContextFactory(context);
         CommandLine cmd = new CommandLine(NstraceCommand.class, factory);
@@ -73,7 +93,7 @@ public final class Cli {
         cmd.setExitCodeExceptionMapper(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         // long kernel operations (allocating a large buffer) say what they do, on a terminal only
-        context.notices(line -> {
+        context.services().notices(line -> {
             if (io.nstrace.sys.Libc.isatty(2)) {
                 err.println("nstrace: " + line);
                 err.flush();

@@ -1,5 +1,7 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.AppContext;
+
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,11 +35,11 @@ final class CompletionCommand implements Callable<Integer> {
         CommandLine root = spec.root().commandLine();
         AppContext context = ((NstraceCommand) spec.root().userObject()).context();
         String bash;
-        context.liveCandidates(false);
+        context.shell().liveCandidates(false);
         try {
             bash = AutoComplete.bash(root.getCommandName(), root);
         } finally {
-            context.liveCandidates(true);
+            context.shell().liveCandidates(true);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (shell == Shell.zsh) {

@@ -1,5 +1,7 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.ShellHooks;
+
 import java.util.Iterator;
 
 /**
@@ -8,14 +10,14 @@ import java.util.Iterator;
  * supplier again. Use as {@code @Parameters(completionCandidates = ContainerCandidates.class)}.
  */
 public final class ContainerCandidates implements Iterable<String> {
-    private final AppContext context;
+    private final ShellHooks shell;
 
-    public ContainerCandidates(AppContext context) {
-        this.context = context;
+    public ContainerCandidates(ShellHooks shell) {
+        this.shell = shell;
     }
 
     @Override
     public Iterator<String> iterator() {
-        return context.containerNames().iterator();
+        return shell.containerNames().iterator();
     }
 }

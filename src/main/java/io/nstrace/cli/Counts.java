@@ -8,12 +8,12 @@ import picocli.CommandLine.TypeConversionException;
  * (picocli: {@code invalid value for option '--buffer-kb' (KB): ...}) and never reaches the kernel or the session
  * layer: {@link Positive} for sizes and counts, {@link NonNegative} where 0 means "none" or "no limit".
  */
-final class Counts {
+public final class Counts {
     private Counts() {
     }
 
     /** 1 or more (sizes, counts, PIDs). */
-    static final class Positive implements ITypeConverter<Integer> {
+    public static final class Positive implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
             return parse(value, 1, "a whole number of at least 1");
@@ -21,7 +21,7 @@ final class Counts {
     }
 
     /** 0 or more (a depth limit where 0 means none, untimed warm-up rounds). */
-    static final class NonNegative implements ITypeConverter<Integer> {
+    public static final class NonNegative implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
             return parse(value, 0, "a whole number of at least 0");
@@ -29,7 +29,7 @@ final class Counts {
     }
 
     /** A power of two (sub-buffer sizes in KB: 4, 8, 16, ...). */
-    static final class PowerOfTwo implements ITypeConverter<Integer> {
+    public static final class PowerOfTwo implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
             int n = parse(value, 1, "a power of two (4, 8, 16, ...)");

@@ -1,7 +1,7 @@
 package io.nstrace.cli;
 
-import io.nstrace.NstraceException;
-import io.nstrace.session.Recordings;
+import io.nstrace.error.NstraceException;
+import io.nstrace.session.SessionTable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,11 +41,11 @@ public final class DetachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Recordings recordings = Sessions.of(parent.context(), "detach");
+        SessionTable recordings = ShellSessions.of(parent, "detach");
         List<String> names = recordings.resolve(target.names, target.all);
         String warning = force ? null : recordings.pendingWarning(names);
         if (warning != null) {
-            var ask = parent.context().confirm();
+            var ask = parent.shell().confirm();
             if (ask.isEmpty()) {
                 throw NstraceException.user(warning + "; dump it first, or detach --force to drop it");
             }

@@ -1,9 +1,11 @@
 package io.nstrace.cli;
 
-import io.nstrace.NstraceException;
-import io.nstrace.format.OutputFormat;
-import io.nstrace.session.Recording;
-import io.nstrace.session.Recordings;
+import io.nstrace.cli.render.FollowPrinter;
+
+import io.nstrace.error.NstraceException;
+import io.nstrace.format.output.OutputFormat;
+import io.nstrace.session.Session;
+import io.nstrace.session.SessionTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -41,15 +43,15 @@ public final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Recordings recordings = Sessions.of(parent.context(), "dump");
-        output.check(io.nstrace.ExitCodes.USAGE);
+        SessionTable recordings = ShellSessions.of(parent, "dump");
+        output.check(io.nstrace.error.ExitCodes.USAGE);
         List<String> names = ran(recordings);
-        List<Recording> chosen = names.stream().map(recordings::get).toList();
+        List<Session> chosen = names.stream().map(recordings::get).toList();
         PrintWriter out = spec.commandLine().getOut();
         if (follow) {
             new FollowPrinter(chosen, followFormat(), out).run();
         } else {
-            long written = output.write(Recording.traceData(chosen), out, OutputFormat.text);
+            long written = output.write(Session.traceData(chosen), out, OutputFormat.text);
             if (output.file() != null) {
                 out.printf("wrote %s (%s%s)%n", output.file(), output.format(OutputFormat.text),
                         written < 0 ? "" : ", " + written + " events");
@@ -63,7 +65,7 @@ public final class DumpCommand implements Callable<Integer> {
     }
 
     /** The sessions to dump: the one named, or every session that ran; refuses when none has anything. */
-    private List<String> ran(Recordings recordings) {
+    private List<String> ran(SessionTable recordings) {
         if (name != null) {
             if (!recordings.started(name)) {
                 throw NstraceException.user("session '" + name + "' has recorded nothing: 'start " + name + "' first");

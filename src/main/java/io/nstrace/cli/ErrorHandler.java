@@ -1,7 +1,9 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IExitCodeExceptionMapper;
@@ -77,7 +79,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     }
 
     private boolean verbose(ParseResult parseResult) {
-        return context.verbose() || parseResult != null && parseResult.hasMatchedOption("--verbose");
+        return context.roots().verbose() || parseResult != null && parseResult.hasMatchedOption("--verbose");
     }
 
     private static io.nstrace.format.DamagedTraceException damaged(Throwable ex) {

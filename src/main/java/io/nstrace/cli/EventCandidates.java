@@ -1,5 +1,7 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.Services;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,16 +18,16 @@ import java.util.Set;
  * Use as {@code @Option(names = "-e", completionCandidates = EventCandidates.class)}.
  */
 public final class EventCandidates implements Iterable<String> {
-    private final AppContext context;
+    private final Services services;
 
-    public EventCandidates(AppContext context) {
-        this.context = context;
+    public EventCandidates(Services services) {
+        this.services = services;
     }
 
     @Override
     public Iterator<String> iterator() {
         try {
-            Path available = context.traceFs().root().resolve("available_events");
+            Path available = services.traceFs().root().resolve("available_events");
             return candidates(Files.readAllLines(available)).iterator();
         } catch (IOException | RuntimeException e) {
             return List.<String>of().iterator(); // no tracefs here (or not readable): nothing to offer

@@ -1,6 +1,6 @@
 package io.nstrace.cli;
 
-import io.nstrace.format.Json;
+import io.nstrace.format.json.Json;
 import io.nstrace.tracefs.EventId;
 import io.nstrace.tracefs.TraceFsCatalog;
 import picocli.CommandLine.Command;
@@ -38,7 +38,7 @@ public final class EventsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TraceFsCatalog catalog = new TraceFsCatalog(parent.context().traceFs());
+        TraceFsCatalog catalog = new TraceFsCatalog(parent.services().traceFs());
         List<EventId> events = glob == null ? catalog.events() : catalog.selector().resolve(List.of(glob));
         Map<String, List<String>> bySystem = new TreeMap<>();
         for (EventId e : events) {

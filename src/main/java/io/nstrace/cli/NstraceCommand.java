@@ -1,6 +1,10 @@
 package io.nstrace.cli;
 
-import io.nstrace.shell.TraceShell;
+import io.nstrace.cli.context.AppContext;
+import io.nstrace.cli.context.Roots;
+import io.nstrace.cli.context.Services;
+import io.nstrace.cli.context.ShellHooks;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,11 +39,23 @@ public final class NstraceCommand implements Callable<Integer> {
         return context;
     }
 
+    public Roots roots() {
+        return context.roots();
+    }
+
+    public Services services() {
+        return context.services();
+    }
+
+    public ShellHooks shell() {
+        return context.shell();
+    }
+
     @Option(names = "--proc", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "The procfs root to scan (default: $NSTRACE_PROC or /proc).")
     void proc(Path dir) {
         if (dir != null) {
-            context.proc(dir);
+            context.roots().proc(dir);
         }
     }
 
@@ -47,20 +63,20 @@ public final class NstraceCommand implements Callable<Integer> {
             description = "The tracefs root (default: $NSTRACE_TRACEFS, else found in mounts or mounted).")
     void tracefs(Path dir) {
         if (dir != null) {
-            context.tracefs(dir);
+            context.roots().tracefs(dir);
         }
     }
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Show stack traces of internal errors.")
     void verbose(boolean on) {
-        context.verbose(on);
+        context.roots().verbose(on);
     }
 
     /** No command: the shell when stdin is a terminal (and no shell runs yet), else a usage error. */
     @Override
     public Integer call() {
-        if (context.stdinIsTerminal() && !context.inShell()) {
-            return TraceShell.onSystemTerminal(context, TraceShell.defaultHistoryFile());
+        if (context.shell().stdinIsTerminal() && !context.shell().inShell()) {
+            return context.shell().shellLauncher().launch(java.util.Optional.empty());
         }
         throw new ParameterException(spec.commandLine(), "missing command");
     }

@@ -1,6 +1,6 @@
 package io.nstrace.cli;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.nstrace.cli;
 
-import io.nstrace.NstraceException;
-import io.nstrace.format.OutputFormat;
+import io.nstrace.error.NstraceException;
+import io.nstrace.format.output.OutputFormat;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceOutput;
+import io.nstrace.format.output.TraceOutput;
 import io.nstrace.sys.Libc;
 import org.apache.commons.io.output.CloseShieldWriter;
 import org.apache.commons.io.output.WriterOutputStream;

@@ -1,6 +1,8 @@
 package io.nstrace.cli;
 
-import io.nstrace.NstraceException;
+import io.nstrace.cli.context.Services;
+
+import io.nstrace.error.NstraceException;
 import io.nstrace.sys.Libc;
 import io.nstrace.tracefs.TraceFs;
 
@@ -19,7 +21,7 @@ final class Privileges {
     }
 
     /** Discovery must read other users' {@code /proc/PID/ns/pid} links. */
-    static void requireDiscovery(AppContext ctx) {
+    static void requireDiscovery(Services ctx) {
         int euid = Libc.geteuid();
         if (euid == 0) {
             return;
@@ -33,7 +35,7 @@ final class Privileges {
     }
 
     /** Tracing must create instances in tracefs, and find the containers first. */
-    static void requireTracing(AppContext ctx) {
+    static void requireTracing(Services ctx) {
         if (Libc.geteuid() == 0) {
             return;
         }

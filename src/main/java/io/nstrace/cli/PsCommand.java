@@ -1,11 +1,13 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.render.PsTable;
+
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.ProcessInfo;
 import io.nstrace.discovery.Selectors;
 import io.nstrace.discovery.Snapshot;
-import io.nstrace.format.Json;
+import io.nstrace.format.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,9 +47,9 @@ public final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Privileges.requireDiscovery(parent.context());
-        ContainerDiscovery discovery = parent.context().discovery();
-        Snapshot snapshot = parent.context().namespaces();
+        Privileges.requireDiscovery(parent.services());
+        ContainerDiscovery discovery = parent.services().discovery();
+        Snapshot snapshot = parent.services().namespaces();
         PrintWriter out = spec.commandLine().getOut();
         if (selector != null) {
             Container c = discovery.detailed(Selectors.selectOne(snapshot, selector));

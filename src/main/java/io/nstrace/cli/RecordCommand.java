@@ -1,11 +1,15 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
+import io.nstrace.error.ExitCodes;
+import io.nstrace.cli.context.Services;
+import io.nstrace.cli.loop.RecordWaitLoop;
+import io.nstrace.cli.context.ShellHooks;
+
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.Selectors;
-import io.nstrace.format.OutputFormat;
-import io.nstrace.session.Recording;
+import io.nstrace.format.output.OutputFormat;
+import io.nstrace.session.Session;
 import io.nstrace.session.SessionOptions;
 import io.nstrace.sys.Libc;
 import io.nstrace.sys.Signals;
@@ -65,84 +69,70 @@ public final class RecordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AppContext ctx = parent.context();
+        Services services = parent.services();
         SessionOptions options = trace.toOptions();
         if (untilExit && !waitFor) {
             throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");
         }
         output.check(ExitCodes.USAGE); // before any tracing: a bad path must not cost the recording
         summaryFiles.check(ExitCodes.USAGE);
-        Privileges.requireTracing(ctx);
+        Privileges.requireTracing(services);
         spool.checked();
         if (waitFor) {
-            return new RecordWaitLoop(this, ctx, options).run();
+            RecordWaitLoop.Plan plan = new RecordWaitLoop.Plan(containers.selectors(), spool.spool(), duration,
+                    untilExit, spec.commandLine().getErr());
+            return new RecordWaitLoop(plan, this::writeAll, this::progressLine, services, parent.shell(), options)
+                    .run();
         }
-        ContainerDiscovery discovery = ctx.discovery();
+        ContainerDiscovery discovery = services.discovery();
         List<Container> targets = Selectors.select(discovery.scanNamespaces(), containers.selectors(), true);
-        List<Recording> recordings = new ArrayList<>();
+        List<Session> recordings = new ArrayList<>();
         try {
             for (Container c : targets) {
-                recordings.add(Recording.attach(ctx.sessions(), discovery.detailed(c), options, spool.spool(),
-                        ctx.procFs()));
+                recordings.add(Session.attach(services.sessions(), discovery.detailed(c), options, spool.spool(),
+                        services.procFs()));
             }
             // the stop signals are ours from the first start on: one that lands while the recorders start
             // still stops the recording and writes it (before, during attach, the JVM's default ends the process
             // and the shutdown hook removes what attach made)
             java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
-            try (Signals ignored = ctx.inShell() ? null : Signals.handle(sig -> stop.countDown(), "INT", "TERM",
+            try (Signals ignored = parent.shell().inShell() ? null : Signals.handle(sig -> stop.countDown(), "INT", "TERM",
                     "HUP")) {
-                recordings.forEach(Recording::start);
-                waitForEnd(recordings, ctx, stop);
+                recordings.forEach(Session::start);
+                waitForEnd(recordings, parent.shell(), stop);
             }
             writeAll(recordings);
-            failIfSpoolFailed(recordings);
+            Session.failIfSpoolFailed(recordings);
         } finally {
-            for (Recording r : recordings) {
+            for (Session r : recordings) {
                 r.detach();
             }
         }
         return 0;
     }
 
-    /**
-     * After the trace was written: a recording whose spool failed lost events, so record fails (exit 3) with the
-     * reason as its one error line.
-     */
-    static void failIfSpoolFailed(List<Recording> recordings) {
-        for (Recording r : recordings) {
-            if (r.failure() != null) {
-                throw io.nstrace.NstraceException.environment(r.failure());
-            }
-        }
-    }
-
-    /** Whether a recording's spool failed: then every recording stops at once. */
-    static boolean anyFailed(List<Recording> recordings) {
-        return recordings.stream().anyMatch(r -> r.failure() != null);
-    }
-
     /** Stops what still runs, writes the trace, the summaries and the per-container lines on stderr. */
-    void writeAll(List<Recording> recordings) {
-        for (Recording r : recordings) {
+    void writeAll(List<Session> recordings) {
+        for (Session r : recordings) {
             if (r.session().state() == io.nstrace.session.SessionState.RUNNING) {
                 r.stop();
             }
         }
-        io.nstrace.format.TraceData data = Recording.traceData(recordings);
+        io.nstrace.format.TraceData data = Session.traceData(recordings);
         long written = output.write(data, spec.commandLine().getOut(), OutputFormat.text);
-        io.nstrace.format.TraceSummary counts = SummaryMixin.summarise(data);
+        io.nstrace.format.output.TraceSummary counts = SummaryMixin.summarise(data);
         summaryFiles.write(counts, null, output.file());
         summary(recordings, counts, written);
     }
 
     /** Until -d ends, the containers exit, {@code stop} (a signal) or an interrupt (Ctrl-C in the shell). */
-    private void waitForEnd(List<Recording> recordings, AppContext ctx, java.util.concurrent.CountDownLatch stop) {
+    private void waitForEnd(List<Session> recordings, ShellHooks shell, java.util.concurrent.CountDownLatch stop) {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        boolean progress = !ctx.inShell() && Libc.isatty(2);
+        boolean progress = !shell.inShell() && Libc.isatty(2);
         try {
             long start = System.nanoTime();
-            while (System.nanoTime() < deadline && !recordings.stream().allMatch(Recording::containerExited)
-                    && !anyFailed(recordings)) {
+            while (System.nanoTime() < deadline && !recordings.stream().allMatch(Session::containerExited)
+                    && !Session.anyFailed(recordings)) {
                 if (progress) {
                     progressLine(recordings, System.nanoTime() - start);
                 }
@@ -160,9 +150,9 @@ public final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    void progressLine(List<Recording> recordings, long elapsedNanos) {
-        long events = recordings.stream().mapToLong(Recording::events).sum();
-        long lost = recordings.stream().mapToLong(Recording::lost).sum();
+    void progressLine(List<Session> recordings, long elapsedNanos) {
+        long events = recordings.stream().mapToLong(Session::events).sum();
+        long lost = recordings.stream().mapToLong(Session::lost).sum();
         PrintWriter err = spec.commandLine().getErr();
         err.printf("\r\033[Krecording %d container(s): %,d events, %,d lost, %.1f s", recordings.size(), events, lost,
                 elapsedNanos / 1e9);
@@ -173,12 +163,12 @@ public final class RecordCommand implements Callable<Integer> {
      * One line per container, counted as the summaries count (events of the container's own tasks; those without
      * an in-container PID), then what its buffer held in all (the host side of scheduler events included).
      */
-    private void summary(List<Recording> recordings, io.nstrace.format.TraceSummary counts, long written) {
+    private void summary(List<Session> recordings, io.nstrace.format.output.TraceSummary counts, long written) {
         PrintWriter err = spec.commandLine().getErr();
-        for (Recording r : recordings) {
+        for (Session r : recordings) {
             var c = counts.container(r.container().name());
-            long own = c.map(io.nstrace.format.TraceSummary.ContainerStats::events).orElse(0L);
-            long noPid = c.map(io.nstrace.format.TraceSummary.ContainerStats::withoutContainerPid).orElse(0L);
+            long own = c.map(io.nstrace.format.output.TraceSummary.ContainerStats::events).orElse(0L);
+            long noPid = c.map(io.nstrace.format.output.TraceSummary.ContainerStats::withoutContainerPid).orElse(0L);
             err.printf("nstrace record: %s: %,d events (%,d without an in-container PID; %,d recorded in its buffer), "
                             + "%,d lost%s, %.1f s%s%n", r.container().name(), own, noPid, r.events(), r.lost(),
                     r.failure() != null ? " (LOST EVENTS: the spool failed)"

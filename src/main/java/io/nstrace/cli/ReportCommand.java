@@ -1,12 +1,12 @@
 package io.nstrace.cli;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 import io.nstrace.format.ContainerMap;
 import io.nstrace.format.DamagedTraceException;
-import io.nstrace.format.OutputFormat;
+import io.nstrace.format.output.OutputFormat;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceDatReader;
-import io.nstrace.format.TraceOutput;
+import io.nstrace.format.tracedat.TraceDatReader;
+import io.nstrace.format.output.TraceOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,7 +60,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (output != null) {
-            OutputFiles.require(output, io.nstrace.ExitCodes.USAGE);
+            OutputFiles.require(output, io.nstrace.error.ExitCodes.USAGE);
         }
         TraceData data = read(file, salvage);
         checkContainer(data);

@@ -1,5 +1,9 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.cli.context.Services;
+
 import io.nstrace.session.SessionReset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,9 +35,9 @@ public final class ResetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AppContext ctx = parent.context();
-        Privileges.requireTracing(ctx);
-        SessionReset reset = new SessionReset(ctx.traceFs(), ctx.procFs(), ctx.stateDir());
+        Services services = parent.services();
+        Privileges.requireTracing(services);
+        SessionReset reset = new SessionReset(services.traceFs(), services.procFs(), services.stateDir());
         SessionReset.Result r = all ? reset.all() : reset.orphans();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -1,11 +1,17 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
-import io.nstrace.format.OutputFormat;
-import io.nstrace.format.SummaryWriter;
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.cli.loop.RunSupervisor;
+
+import io.nstrace.cli.context.Services;
+
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
+import io.nstrace.format.output.OutputFormat;
+import io.nstrace.format.output.SummaryWriter;
 import io.nstrace.format.TraceData;
-import io.nstrace.session.Recording;
+import io.nstrace.session.Session;
 import io.nstrace.session.SessionOptions;
 import io.nstrace.session.TracedRun;
 import io.nstrace.sys.Signals;
@@ -70,27 +76,27 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AppContext ctx = parent.context();
         if (output.file == null) {
             output.file = Path.of(defaultOutput(output.format));
         }
-        checkOutputs(ctx);
+        Services services = parent.services();
+        checkOutputs(services);
         // forwarding is on before CMD can run: a signal that lands while tracing starts reaches CMD once it runs
-        Forwarder forwarder = new Forwarder(ctx);
-        Signals signals = ctx.inShell() ? null : Signals.handle(forwarder::signal, "INT", "TERM", "HUP");
+        Forwarder forwarder = new Forwarder(services);
+        Signals signals = parent.shell().inShell() ? null : Signals.handle(forwarder::signal, "INT", "TERM", "HUP");
         TracedRun run;
         try {
-            run = start(ctx);
+            run = start(services);
         } catch (RuntimeException e) {
             closeQuietly(signals);
             throw e;
         }
-        RunWaiter.Outcome outcome = null;
+        RunSupervisor.Outcome outcome = null;
         int status;
         try {
             try (signals) {
                 forwarder.to(run);
-                outcome = new RunWaiter(run, timeout, killAfter).await();
+                outcome = new RunSupervisor(run, timeout, killAfter).await();
             }
             status = finish(run, outcome);
         } catch (RuntimeException e) {
@@ -102,7 +108,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Kills what is left and removes the instance; a failure there is nstrace's (125), CMD's status named. */
-    private static void close(TracedRun run, RunWaiter.Outcome outcome) {
+    private static void close(TracedRun run, RunSupervisor.Outcome outcome) {
         try {
             run.close();
         } catch (RuntimeException e) {
@@ -110,7 +116,7 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static NstraceException failed(RuntimeException e, RunWaiter.Outcome outcome) {
+    private static NstraceException failed(RuntimeException e, RunSupervisor.Outcome outcome) {
         if (e instanceof NstraceException ne && ne.exitCode() == ExitCodes.RUN_FAILED) {
             return ne;
         }
@@ -120,22 +126,22 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Every file the run writes must be writable, and tracing possible, before CMD starts (else 125). */
-    private void checkOutputs(AppContext ctx) {
+    private void checkOutputs(Services services) {
         try {
             output.check(ExitCodes.RUN_FAILED);
             summary.check(ExitCodes.RUN_FAILED);
-            Privileges.requireTracing(ctx);
+            Privileges.requireTracing(services);
         } catch (NstraceException e) {
             throw new NstraceException(ExitCodes.RUN_FAILED, e.getMessage() + " (the command was not started)", e);
         }
     }
 
     /** Starts CMD traced; every failure but not-found/not-executable becomes 125 (CMD never ran). */
-    private TracedRun start(AppContext ctx) {
+    private TracedRun start(Services services) {
         SessionOptions options = trace.toOptions(); // a usage error here is picocli's (125 for run)
         try {
-            return TracedRun.start(command, ctx.sessions(), ctx.discovery(), options, spool.spool(),
-                    ctx.procFs());
+            return TracedRun.start(command, services.sessions(), services.discovery(), options, spool.spool(),
+                    services.procFs());
         } catch (NstraceException e) {
             if (e.exitCode() == ExitCodes.RUN_NOT_FOUND || e.exitCode() == ExitCodes.RUN_NOT_EXECUTABLE) {
                 throw e;
@@ -148,19 +154,19 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Stops tracing, writes the trace and summaries; a failure there exits 125 and reports CMD's status. */
-    private int finish(TracedRun run, RunWaiter.Outcome outcome) {
+    private int finish(TracedRun run, RunSupervisor.Outcome outcome) {
         run.finish();
-        Recording r = run.recording();
-        TraceData data = Recording.traceData(List.of(r));
+        Session r = run.recording();
+        TraceData data = Session.traceData(List.of(r));
         output.write(data, spec.commandLine().getOut(), OutputFormat.dat);
-        io.nstrace.format.TraceSummary counts = SummaryMixin.summarise(data);
+        io.nstrace.format.output.TraceSummary counts = SummaryMixin.summarise(data);
         summary.write(counts, new SummaryWriter.RunOutcome(command, outcome.status(), outcome.reason()),
                 output.file());
         var err = spec.commandLine().getErr();
         if (counts.withoutContainerPid() > 0) {
             err.printf("nstrace run: %,d of %,d events of %s without an in-container PID%n",
                     counts.withoutContainerPid(), counts.container(r.container().name())
-                            .map(io.nstrace.format.TraceSummary.ContainerStats::events).orElse(0L),
+                            .map(io.nstrace.format.output.TraceSummary.ContainerStats::events).orElse(0L),
                     r.container().name());
         }
         if (r.lost() > 0) {
@@ -181,18 +187,18 @@ public final class RunCommand implements Callable<Integer> {
      * allocation: run then fails with 125, CMD never started) and is otherwise kept and sent as soon as CMD runs.
      */
     private static final class Forwarder {
-        private final AppContext ctx;
+        private final Services services;
         private TracedRun run;
         private int pending;
 
-        Forwarder(AppContext ctx) {
-            this.ctx = ctx;
+        Forwarder(Services services) {
+            this.services = services;
         }
 
         synchronized void signal(int sig) {
             if (run == null) {
                 pending = pending == 0 ? sig : pending;
-                ctx.sessions().cancelAttaches();
+                services.sessions().cancelAttaches();
             } else {
                 forward(run, sig);
             }

@@ -1,5 +1,7 @@
 package io.nstrace.cli;
 
+import io.nstrace.cli.context.ShellHooks;
+
 import java.util.Iterator;
 
 /**
@@ -7,14 +9,14 @@ import java.util.Iterator;
  * iteration). Use as {@code @Parameters(completionCandidates = SessionCandidates.class)}.
  */
 public final class SessionCandidates implements Iterable<String> {
-    private final AppContext context;
+    private final ShellHooks shell;
 
-    public SessionCandidates(AppContext context) {
-        this.context = context;
+    public SessionCandidates(ShellHooks shell) {
+        this.shell = shell;
     }
 
     @Override
     public Iterator<String> iterator() {
-        return context.sessionNames().iterator();
+        return shell.sessionNames().iterator();
     }
 }

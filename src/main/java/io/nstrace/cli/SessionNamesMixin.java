@@ -1,6 +1,6 @@
 package io.nstrace.cli;
 
-import io.nstrace.session.Recordings;
+import io.nstrace.session.SessionTable;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,7 +16,7 @@ public final class SessionNamesMixin {
     boolean all;
 
     /** The sessions these words name (errors list the candidates). */
-    List<String> resolve(Recordings recordings) {
+    List<String> resolve(SessionTable recordings) {
         return recordings.resolve(names, all);
     }
 }

@@ -1,7 +1,7 @@
 package io.nstrace.cli;
 
-import io.nstrace.format.Json;
-import io.nstrace.session.Recordings;
+import io.nstrace.format.json.Json;
+import io.nstrace.session.SessionTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,16 +31,16 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Recordings recordings = Sessions.of(parent.context(), "status");
+        SessionTable recordings = ShellSessions.of(parent, "status");
         PrintWriter out = spec.commandLine().getOut();
-        List<Recordings.Status> all = recordings.status();
+        List<SessionTable.Status> all = recordings.status();
         if (json) {
             out.println(Json.write(all.stream().map(StatusCommand::toJson).toList()));
         } else if (all.isEmpty()) {
             out.println("no sessions; 'attach CONTAINER' starts one");
         } else {
             out.printf(FORMAT, "NAME", "CONTAINER", "STATE", "EVENTS", "LOST", "BYTES", "DURATION", "JOINERS");
-            for (Recordings.Status s : all) {
+            for (SessionTable.Status s : all) {
                 out.printf(FORMAT, s.name(), s.container(), state(s), String.format("%,d", s.events()),
                         String.format("%,d", s.lost()), String.format("%,d", s.bytes()),
                         String.format("%.1fs", s.duration().toMillis() / 1000.0), s.joiners());
@@ -52,16 +52,16 @@ public final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String state(Recordings.Status s) {
+    private static String state(SessionTable.Status s) {
         return stateName(s) + (s.dumped() ? "" : "*");
     }
 
     /** The session's state, {@code failed} once its spool stopped it. */
-    private static String stateName(Recordings.Status s) {
+    private static String stateName(SessionTable.Status s) {
         return s.failure() != null ? "failed" : s.state().name().toLowerCase();
     }
 
-    static Map<String, Object> toJson(Recordings.Status s) {
+    static Map<String, Object> toJson(SessionTable.Status s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.name());
         m.put("container", s.container());

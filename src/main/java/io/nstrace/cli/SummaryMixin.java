@@ -1,9 +1,9 @@
 package io.nstrace.cli;
 
-import io.nstrace.NstraceException;
-import io.nstrace.format.SummaryWriter;
+import io.nstrace.error.NstraceException;
+import io.nstrace.format.output.SummaryWriter;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceSummary;
+import io.nstrace.format.output.TraceSummary;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;

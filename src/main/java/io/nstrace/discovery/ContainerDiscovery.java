@@ -84,8 +84,7 @@ public final class ContainerDiscovery {
                 }
             }
         }
-        return new Container(c.name(), c.runtime(), c.id(), c.pidnsInode(), c.pidnsId(), c.parentPidnsInode(),
-                c.level(), c.initPid(), procs, c.image(), c.pod(), c.k8sNamespace(), c.hostname());
+        return c.withProcesses(procs);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.nstrace.discovery;
 import io.nstrace.sys.ProcReader;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,10 +141,10 @@ final class ProcScanner {
      */
     final class Worker implements AutoCloseable {
         private final ProcReader reader;
-        private final MemorySegment nsPid;
-        private final MemorySegment stat;
-        private final MemorySegment status;
-        private final MemorySegment cmdline;
+        private final ProcReader.Name nsPid;
+        private final ProcReader.Name stat;
+        private final ProcReader.Name status;
+        private final ProcReader.Name cmdline;
         private final byte[] buf = new byte[BUFFER];
         private final long hostInode;
 
@@ -204,7 +203,7 @@ final class ProcScanner {
         }
 
         /** Reads a file of the process into {@link #buf}: its length, or negative on failure. */
-        private int file(int pid, int dir, MemorySegment nativeName, String name) {
+        private int file(int pid, int dir, ProcReader.Name nativeName, String name) {
             if (reader != null) {
                 return reader.read(dir, nativeName, buf, !name.equals("cmdline"));
             }

@@ -1,6 +1,6 @@
 package io.nstrace.discovery;
 
-import io.nstrace.format.Json;
+import io.nstrace.format.json.Json;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

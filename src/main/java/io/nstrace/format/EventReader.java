@@ -1,5 +1,11 @@
 package io.nstrace.format;
 
+import io.nstrace.format.ringbuffer.EventDecoder;
+import io.nstrace.format.ringbuffer.PageDecoder;
+
+import io.nstrace.format.ringbuffer.EventFormat;
+import io.nstrace.format.ringbuffer.TraceEvent;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;

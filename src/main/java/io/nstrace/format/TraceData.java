@@ -1,5 +1,8 @@
 package io.nstrace.format;
 
+import io.nstrace.format.ringbuffer.EventFormat;
+import io.nstrace.format.ringbuffer.HeaderPage;
+
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.HashMap;

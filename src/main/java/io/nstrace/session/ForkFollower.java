@@ -33,11 +33,11 @@ final class ForkFollower implements AutoCloseable {
     private record Item(int tid, long stampNanos) {
     }
 
-    private record Admission(TraceSession session, int tid, long stampNanos) {
+    private record Admission(FencedInstance session, int tid, long stampNanos) {
     }
 
     private final ProcFs proc;
-    private final List<TraceSession> sessions;
+    private final List<FencedInstance> sessions;
     private final LongConsumer admittedAt;
     private final Map<Integer, Integer> pendingChild = new HashMap<>();
     private final BlockingQueue<Item> reads = new LinkedBlockingQueue<>();
@@ -47,7 +47,7 @@ final class ForkFollower implements AutoCloseable {
     private volatile boolean closed;
 
     /** {@code admittedAt} gets the kernel timestamp (trace clock ns) of the fork of each joiner admitted. */
-    ForkFollower(ProcFs proc, List<TraceSession> sessions, LongConsumer admittedAt) {
+    ForkFollower(ProcFs proc, List<FencedInstance> sessions, LongConsumer admittedAt) {
         this.proc = proc;
         this.sessions = sessions;
         this.admittedAt = admittedAt;
@@ -58,7 +58,7 @@ final class ForkFollower implements AutoCloseable {
     /** A fork seen by the watcher (host TIDs). Called on the watcher's thread only. */
     void fork(int parent, int child, long stampNanos) {
         boolean known = false;
-        for (TraceSession s : sessions) {
+        for (FencedInstance s : sessions) {
             TaskBook book = s.book();
             if (book.knows(parent)) {
                 known = true;
@@ -87,7 +87,7 @@ final class ForkFollower implements AutoCloseable {
         if (child == null) {
             return;
         }
-        for (TraceSession s : sessions) {
+        for (FencedInstance s : sessions) {
             if (s.book().knows(task) && s.book().knows(child)) {
                 s.book().learned(child, (int) value);
             }
@@ -96,7 +96,7 @@ final class ForkFollower implements AutoCloseable {
 
     /** An exec; a PID no session knows is looked at like a new one (its fork may have been lost). */
     void exec(int pid, long stampNanos) {
-        for (TraceSession s : sessions) {
+        for (FencedInstance s : sessions) {
             if (s.book().knows(pid)) {
                 return;
             }
@@ -126,7 +126,7 @@ final class ForkFollower implements AutoCloseable {
         if (ns.isEmpty()) {
             return;
         }
-        for (TraceSession s : sessions) {
+        for (FencedInstance s : sessions) {
             if (s.container().pidnsInode() != ns.getAsLong()) {
                 continue;
             }
@@ -147,7 +147,7 @@ final class ForkFollower implements AutoCloseable {
                 List<Admission> batch = new ArrayList<>();
                 batch.add(admissions.take());
                 admissions.drainTo(batch);
-                Map<TraceSession, List<Admission>> bySession = new LinkedHashMap<>();
+                Map<FencedInstance, List<Admission>> bySession = new LinkedHashMap<>();
                 batch.forEach(a -> bySession.computeIfAbsent(a.session(), k -> new ArrayList<>()).add(a));
                 bySession.forEach(this::admit);
             }
@@ -156,7 +156,7 @@ final class ForkFollower implements AutoCloseable {
         }
     }
 
-    private void admit(TraceSession s, List<Admission> batch) {
+    private void admit(FencedInstance s, List<Admission> batch) {
         try {
             List<Integer> tids = batch.stream().map(Admission::tid).toList();
             s.admit(tids);

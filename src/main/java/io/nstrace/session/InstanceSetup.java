@@ -1,6 +1,6 @@
 package io.nstrace.session;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 import io.nstrace.tracefs.EventId;
 import io.nstrace.tracefs.TraceFsCatalog;
 import io.nstrace.tracefs.TraceFsWriteException;

@@ -1,7 +1,7 @@
 package io.nstrace.session;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.ProcFs;
 import io.nstrace.sys.Errno;
 import io.nstrace.sys.Libc;

@@ -1,6 +1,6 @@
 package io.nstrace.session;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 import io.nstrace.tracefs.ChildWrite;
 import io.nstrace.tracefs.TraceInstance;
 
@@ -23,9 +23,9 @@ final class PendingInstance {
         return name;
     }
 
-    synchronized TraceInstance create(SessionManager.InstanceStore store) {
+    synchronized TraceInstance create(FencedInstances.InstanceStore store) {
         if (abandoned) {
-            throw new NstraceException(io.nstrace.ExitCodes.USER, "cancelled by a signal: " + name
+            throw new NstraceException(io.nstrace.error.ExitCodes.USER, "cancelled by a signal: " + name
                     + " not created");
         }
         instance = store.create(name);

@@ -45,7 +45,7 @@ final class PidFence {
     synchronized List<Integer> init(Collection<Integer> tids) {
         List<Integer> ok = verified(tids);
         if (ok.isEmpty()) {
-            throw io.nstrace.NstraceException.user("the container has no processes left to trace");
+            throw io.nstrace.error.NstraceException.user("the container has no processes left to trace");
         }
         written.clear();
         written.addAll(ok);

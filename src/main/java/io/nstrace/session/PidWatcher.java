@@ -32,7 +32,7 @@ final class PidWatcher implements AutoCloseable {
 
     private final TraceInstance instance;
     private final ProcFs proc;
-    private final List<TraceSession> sessions = new CopyOnWriteArrayList<>();
+    private final List<FencedInstance> sessions = new CopyOnWriteArrayList<>();
     private final List<Runnable> execListeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.IntConsumer> spawnListeners = new CopyOnWriteArrayList<>();
     private final Thread reader;
@@ -70,12 +70,12 @@ final class PidWatcher implements AutoCloseable {
         return instance;
     }
 
-    void register(TraceSession s) {
+    void register(FencedInstance s) {
         sessions.add(s);
         rescan(s);
     }
 
-    void unregister(TraceSession s) {
+    void unregister(FencedInstance s) {
         sessions.remove(s);
     }
 
@@ -181,7 +181,7 @@ final class PidWatcher implements AutoCloseable {
             return false;
         }
         boolean admitted = false;
-        for (TraceSession s : sessions) {
+        for (FencedInstance s : sessions) {
             if (s.container().pidnsInode() == ns.getAsLong()) {
                 List<Integer> tids = new ArrayList<>(proc.tids(pid));
                 tids.add(pid);
@@ -207,7 +207,7 @@ final class PidWatcher implements AutoCloseable {
     }
 
     /** The safety net for one session (at register). */
-    void rescan(TraceSession s) {
+    void rescan(FencedInstance s) {
         rescan(proc, List.of(s));
     }
 
@@ -215,12 +215,12 @@ final class PidWatcher implements AutoCloseable {
      * One pass over /proc for all sessions: every process of each traced namespace (and its threads) is
      * offered to its session; a session whose namespace has no process left ends.
      */
-    static void rescan(ProcFs proc, List<TraceSession> sessions) {
+    static void rescan(ProcFs proc, List<FencedInstance> sessions) {
         if (sessions.isEmpty()) {
             return;
         }
         Map<Long, List<Integer>> byNs = new HashMap<>();
-        for (TraceSession s : sessions) {
+        for (FencedInstance s : sessions) {
             byNs.put(s.container().pidnsInode(), new ArrayList<>());
         }
         for (int pid : proc.pids()) {
@@ -230,7 +230,7 @@ final class PidWatcher implements AutoCloseable {
                 tids.addAll(proc.tids(pid));
             }
         }
-        for (TraceSession s : sessions) {
+        for (FencedInstance s : sessions) {
             List<Integer> tids = byNs.get(s.container().pidnsInode());
             s.fence().forgetGone();
             if (tids.isEmpty()) {
@@ -243,7 +243,7 @@ final class PidWatcher implements AutoCloseable {
     }
 
     /** Tasks whose in-container PID is still unknown (their clone return was lost): read it from /proc now. */
-    private static void learnPids(ProcFs proc, TraceSession s, List<Integer> tids) {
+    private static void learnPids(ProcFs proc, FencedInstance s, List<Integer> tids) {
         ProcessProbe probe = new ProcessProbe(proc);
         for (int t : tids) {
             if (!s.book().hasPid(t)) {
@@ -267,7 +267,7 @@ final class PidWatcher implements AutoCloseable {
         rescanner.interrupt();
         join(reader);
         join(rescanner);
-        SessionManager.removeRetrying(n -> instance.traceFs().createInstance(n), instance);
+        FencedInstances.removeRetrying(n -> instance.traceFs().createInstance(n), instance);
     }
 
     private static void join(Thread t) {

@@ -1,6 +1,6 @@
 package io.nstrace.session;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 import io.nstrace.sys.Libc;
 
 import java.io.IOException;

@@ -14,15 +14,15 @@ public interface SessionListener {
     };
 
     /** tracing_on went to 1. */
-    default void started(TraceSession session) {
+    default void started(FencedInstance session) {
     }
 
     /** About to write tracing_on 0 (the recorder may drain the buffer after this). */
-    default void stopping(TraceSession session) {
+    default void stopping(FencedInstance session) {
     }
 
     /** Processes (host TIDs with their NSpid chain and comm) were added to the PID fence. */
-    default void pidsAdded(TraceSession session, List<ProcessInfo> processes) {
+    default void pidsAdded(FencedInstance session, List<ProcessInfo> processes) {
     }
 
     /**
@@ -31,10 +31,10 @@ public interface SessionListener {
      * shutdown hook (a signal that ended the process before the command detached), so it must not take locks
      * another thread may hold.
      */
-    default void detaching(TraceSession session) {
+    default void detaching(FencedInstance session) {
     }
 
     /** The container's last process exited; the session is ENDED and its instance kept until detach. */
-    default void containerExited(TraceSession session) {
+    default void containerExited(FencedInstance session) {
     }
 }

@@ -1,6 +1,6 @@
 package io.nstrace.session;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.ProcFs;
 
 import java.io.IOException;

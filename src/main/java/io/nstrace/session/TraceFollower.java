@@ -9,22 +9,22 @@ import java.util.Map;
 
 /**
  * Follows recordings as they grow: each {@link #next()} captures them (a running session's segment is drained
- * into its spool and a new one started, see {@link Recording#capture()}) and returns only the pages appended to
+ * into its spool and a new one started, see {@link Session#capture()}) and returns only the pages appended to
  * the spool files since the previous call. The spool files only grow, so every page is handed out exactly once:
  * no duplicates, no gaps. Within one call events are in timestamp order; across calls each CPU's events stay in
  * order.
  */
 public final class TraceFollower {
-    private final List<Recording> recordings;
+    private final List<Session> recordings;
     private final Map<String, Long> consumed = new HashMap<>();
 
-    public TraceFollower(List<Recording> recordings) {
+    public TraceFollower(List<Session> recordings) {
         this.recordings = List.copyOf(recordings);
     }
 
     /** The trace recorded since the previous call (all of it the first time); its buffers may be empty. */
     public TraceData next() {
-        return unread(Recording.traceData(recordings), consumed);
+        return unread(Session.traceData(recordings), consumed);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.nstrace.session;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.ProcFs;
@@ -20,22 +20,22 @@ import java.util.OptionalInt;
  */
 public final class TracedRun implements AutoCloseable {
     private final NamespacedCommand command;
-    private final Recording recording;
+    private final Session recording;
 
-    private TracedRun(NamespacedCommand command, Recording recording) {
+    private TracedRun(NamespacedCommand command, Session recording) {
         this.command = command;
         this.recording = recording;
     }
 
     /** Starts {@code argv} traced; the gate FIFO lives in {@code spoolRoot} (0700) until released. */
-    public static TracedRun start(List<String> argv, SessionManager sessions, ContainerDiscovery discovery,
+    public static TracedRun start(List<String> argv, FencedInstances sessions, ContainerDiscovery discovery,
                                   SessionOptions options, Path spoolRoot, ProcFs proc) {
         PrivateDir.ensureRoot(spoolRoot, "spool root", "give --spool DIR");
         NamespacedCommand command = NamespacedCommand.start(argv, spoolRoot, proc);
-        Recording recording = null;
+        Session recording = null;
         try {
             Container c = container(discovery, command, argv.getFirst());
-            recording = Recording.attach(sessions, c, options, spoolRoot, proc);
+            recording = Session.attach(sessions, c, options, spoolRoot, proc);
             recording.start();
             command.release();
             return new TracedRun(command, recording);
@@ -60,8 +60,7 @@ public final class TracedRun implements AutoCloseable {
                     .filter(c -> c.pidnsInode() == inode).findFirst();
             if (found.isPresent()) {
                 Container c = discovery.detailed(found.get());
-                return new Container(runName(program), "none", null, c.pidnsInode(), c.pidnsId(),
-                        c.parentPidnsInode(), c.level(), c.initPid(), c.processes(), null, null, null, null);
+                return c.toBuilder().name(runName(program)).runtime("none").withoutRuntimeDetails().build();
             }
             try {
                 Thread.sleep(10);
@@ -83,7 +82,7 @@ public final class TracedRun implements AutoCloseable {
         return command;
     }
 
-    public Recording recording() {
+    public Session recording() {
         return recording;
     }
 

@@ -1,6 +1,8 @@
 package io.nstrace.shell;
 
-import io.nstrace.cli.AppContext;
+import io.nstrace.cli.context.Roots;
+
+import io.nstrace.cli.context.AppContext;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
@@ -50,11 +52,11 @@ public final class ShellCompleter implements Completer {
             return;
         }
         List<CharSequence> found = new ArrayList<>();
-        AppContext.Roots roots = context.roots();
+        Roots.Saved roots = context.roots().save();
         try {
             AutoComplete.complete(root, words.toArray(String[]::new), index, 0, line.cursor(), found);
         } finally {
-            context.restore(roots);
+            context.roots().restore(roots);
         }
         if (index == 0) {
             found.addAll(BUILTINS);

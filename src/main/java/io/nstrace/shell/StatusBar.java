@@ -1,6 +1,6 @@
 package io.nstrace.shell;
 
-import io.nstrace.cli.StatusSource;
+import io.nstrace.cli.context.StatusSource;
 import org.jline.terminal.Terminal;
 import org.jline.utils.AttributedString;
 import org.jline.utils.Status;

@@ -1,9 +1,10 @@
 package io.nstrace.shell;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
-import io.nstrace.cli.AppContext;
-import io.nstrace.cli.Cli;
+import io.nstrace.cli.context.Roots;
+
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
+import io.nstrace.cli.context.AppContext;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -59,7 +61,7 @@ public final class TraceShell {
     private int lastFailure;
 
     /**
-     * @param models      makes the picocli model: {@code () -> Cli.create(context, out, err)} (tests add
+     * @param models      makes the picocli model: {@code () -> Commands.create($1, $2, $3)} (tests add
      *                    subcommands); called twice, for the model that runs lines and for completion's own
      * @param interactive prompt, history, Ctrl-C handling and exit confirmation (a real terminal)
      * @param historyFile where history persists (interactive only), or null for none
@@ -87,12 +89,17 @@ public final class TraceShell {
         return Path.of(System.getProperty("user.home"), ".nstrace_history");
     }
 
-    /** The shell on this process's terminal (or its piped stdin), errors to stderr when scripted. */
-    public static int onSystemTerminal(AppContext context, Path historyFile) {
+    /**
+     * The shell on this process's terminal (or its piped stdin), errors to stderr when scripted.
+     *
+     * @param models makes the whole command model for the given out and err writers
+     */
+    public static int onSystemTerminal(AppContext context, BiFunction<PrintWriter, PrintWriter, CommandLine> models,
+            Path historyFile) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).nativeSignals(true).build()) {
-            boolean interactive = context.stdinIsTerminal() && !isDumb(terminal);
+            boolean interactive = context.shell().stdinIsTerminal() && !isDumb(terminal);
             PrintWriter err = interactive ? terminal.writer() : new PrintWriter(System.err, true);
-            return new TraceShell(context, () -> Cli.create(context, terminal.writer(), err), terminal, interactive,
+            return new TraceShell(context, () -> models.apply(terminal.writer(), err), terminal, interactive,
                     historyFile).run();
         } catch (IOException e) {
             throw NstraceException.environment("cannot open the terminal: " + e.getMessage());
@@ -105,15 +112,15 @@ public final class TraceShell {
 
     /** Runs until exit, quit, Ctrl-D or the end of input; returns the exit status (see the class comment). */
     public int run() {
-        if (context.inShell()) {
+        if (context.shell().inShell()) {
             throw NstraceException.user("already in the shell");
         }
-        context.inShell(true);
+        context.shell().inShell(true);
         if (interactive) {
-            context.confirm(question -> ask(question, false));
+            context.shell().confirm(question -> ask(question, false));
         }
-        AppContext.Roots launched = context.roots();
-        try (StatusBar bar = interactive ? StatusBar.start(terminal, context.statusSource()) : null) {
+        Roots.Saved launched = context.roots().save();
+        try (StatusBar bar = interactive ? StatusBar.start(terminal, context.shell().statusSource()) : null) {
             while (true) {
                 List<String> words;
                 try {
@@ -133,14 +140,14 @@ public final class TraceShell {
                 }
             }
         } finally {
-            context.confirm(null);
-            context.inShell(false);
+            context.shell().confirm(null);
+            context.shell().inShell(false);
             saveHistory();
         }
     }
 
     /** One line: null to go on, or the shell's exit status. */
-    private Integer runLine(List<String> words, AppContext.Roots launched) {
+    private Integer runLine(List<String> words, Roots.Saved launched) {
         if (words.isEmpty() || words.getFirst().isBlank() || words.getFirst().startsWith("#")) {
             return null;
         }
@@ -181,7 +188,7 @@ public final class TraceShell {
     }
 
     /** Runs one command; Ctrl-C meanwhile interrupts this thread. Puts the launch-time global options back. */
-    private int execute(String[] args, AppContext.Roots launched) {
+    private int execute(String[] args, Roots.Saved launched) {
         Thread runner = Thread.currentThread();
         SignalHandler previous = interactive ? terminal.handle(Signal.INT, signal -> runner.interrupt()) : null;
         try {
@@ -191,7 +198,7 @@ public final class TraceShell {
                 terminal.handle(Signal.INT, previous);
             }
             Thread.interrupted();
-            context.restore(launched);
+            context.roots().restore(launched);
             cmd.getOut().flush();
             cmd.getErr().flush();
         }
@@ -199,7 +206,7 @@ public final class TraceShell {
 
     /** True to leave: nothing pending, the user said yes, or (scripted) after saying what is left behind. */
     private boolean confirmExit() {
-        String warning = context.exitGuard().pendingWarning();
+        String warning = context.shell().exitGuard().pendingWarning();
         if (warning == null) {
             return true;
         }

@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -19,6 +20,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class Libc {
     public static final int O_RDONLY = 0;
     public static final int O_WRONLY = 1;
+    public static final int O_TRUNC = 0x200;
+    public static final int O_APPEND = 0x400;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
 
@@ -36,6 +39,8 @@ public final class Libc {
     private static final MethodHandle MOUNT = bind("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle MKFIFO = bind("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle RMDIR = bind("rmdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle KILL = bind("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle SIGACTION = bind("sigaction",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
@@ -113,6 +118,52 @@ public final class Libc {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("mount " + target, t);
+        }
+    }
+
+    /**
+     * Writes {@code data} to the existing file {@code path} in one write(2) (tracefs parses each write on its
+     * own), truncating ({@code >}) or appending ({@code >>}); a short write is continued. errno on failure.
+     */
+    public static void writeFile(String path, byte[] data, boolean append) throws NativeException {
+        int fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment buf = arena.allocate(Math.max(1, data.length));
+            MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
+            long done = 0;
+            while (done < data.length) {
+                long n = (long) WRITE.invokeExact(state, fd, buf.asSlice(done), (long) data.length - done);
+                if (n < 0) {
+                    int errno = errno(state);
+                    if (errno != Errno.EINTR) {
+                        throw new NativeException("write", path, errno);
+                    }
+                } else {
+                    done += n;
+                }
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("write " + path, t);
+        } finally {
+            close(fd);
+        }
+    }
+
+    /** rmdir(2). */
+    public static void rmdir(String path) throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int rc = (int) RMDIR.invokeExact(state, arena.allocateFrom(path));
+            if (rc < 0) {
+                throw new NativeException("rmdir", path, errno(state));
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("rmdir " + path, t);
         }
     }
 

@@ -65,8 +65,17 @@ public final class ProcReader implements AutoCloseable {
     }
 
     /** A NUL-terminated file name relative to a process directory, e.g. {@code "ns/pid"}; make once, reuse. */
-    public MemorySegment name(String relative) {
-        return arena.allocateFrom(relative);
+    public Name name(String relative) {
+        return new Name(arena.allocateFrom(relative));
+    }
+
+    /** A file name made by {@link #name}, opaque outside sys. */
+    public static final class Name {
+        private final MemorySegment segment;
+
+        private Name(MemorySegment segment) {
+            this.segment = segment;
+        }
     }
 
     /** Opens {@code <root>/<pid>} as an O_PATH directory descriptor; negative errno on failure. */
@@ -92,11 +101,15 @@ public final class ProcReader implements AutoCloseable {
         System.arraycopy(name, 0, scratch, at, name.length);
         scratch[at + name.length] = 0;
         MemorySegment.copy(scratch, rootBytes.length, path, JAVA_BYTE, rootBytes.length, at + name.length + 1 - rootBytes.length);
-        return readlink(AT_FDCWD, path, out);
+        return readlinkAt(AT_FDCWD, path, out);
     }
 
     /** readlink of {@code name} under {@code dirFd} into {@code out}; the length, or negative errno. */
-    public int readlink(int dirFd, MemorySegment name, byte[] out) {
+    public int readlink(int dirFd, Name name, byte[] out) {
+        return readlinkAt(dirFd, name.segment, out);
+    }
+
+    private int readlinkAt(int dirFd, MemorySegment name, byte[] out) {
         try {
             long n = (long) READLINKAT.invokeExact(state, dirFd, name, data, (long) Math.min(out.length, data.byteSize()));
             if (n < 0) {
@@ -114,8 +127,8 @@ public final class ProcReader implements AutoCloseable {
      * With {@code single} one read(2) is made, which is enough for files the kernel renders whole on the first
      * read (status, stat); else it reads to end of file or until {@code out} is full.
      */
-    public int read(int dirFd, MemorySegment name, byte[] out, boolean single) {
-        int fd = openAt(dirFd, name);
+    public int read(int dirFd, Name name, byte[] out, boolean single) {
+        int fd = openAt(dirFd, name.segment);
         if (fd < 0) {
             return fd;
         }

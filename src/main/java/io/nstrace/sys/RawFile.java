@@ -84,6 +84,16 @@ public final class RawFile implements AutoCloseable {
         }
     }
 
+    /** {@link #read(MemorySegment)} into {@code buf}. */
+    public long read(ReadBuffer buf) throws NativeException {
+        return read(buf.segment);
+    }
+
+    /** {@link #pread(MemorySegment, long, long)} into {@code buf}. */
+    public long pread(ReadBuffer buf, long len, long at) throws NativeException {
+        return pread(buf.segment, len, at);
+    }
+
     /**
      * Reads {@code len} bytes at file offset {@code at} into {@code buf}, which may be a heap segment
      * ({@link MemorySegment#ofArray}): the copy lands in the array with no intermediate buffer. For regular

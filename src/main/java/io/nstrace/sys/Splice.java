@@ -86,7 +86,11 @@ public final class Splice implements AutoCloseable {
      * Takes exactly {@code len} bytes out of the pipe into {@code buf} (native memory, at least {@code len}
      * bytes) with read(2): what {@link #drainTo} could not move, so the pipe is empty again.
      */
-    public void readInto(MemorySegment buf, long len, String what) throws NativeException {
+    public void readInto(ReadBuffer buf, long offset, long len, String what) throws NativeException {
+        readInto(buf.segment.asSlice(offset), len, what);
+    }
+
+    private void readInto(MemorySegment buf, long len, String what) throws NativeException {
         long done = 0;
         while (done < len) {
             long n;

@@ -1,6 +1,6 @@
 package io.nstrace.tracefs;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,7 +50,7 @@ public final class ChildWrite {
         } catch (InterruptedException e) {
             cancel();
             Thread.currentThread().interrupt();
-            throw new NstraceException(io.nstrace.ExitCodes.USER, "interrupted while writing '" + value + "' to "
+            throw new NstraceException(io.nstrace.error.ExitCodes.USER, "interrupted while writing '" + value + "' to "
                     + file + " (cancelled)", e);
         }
         if (rc != 0) {

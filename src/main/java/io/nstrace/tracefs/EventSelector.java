@@ -1,6 +1,6 @@
 package io.nstrace.tracefs;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

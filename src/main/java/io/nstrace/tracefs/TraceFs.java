@@ -1,6 +1,6 @@
 package io.nstrace.tracefs;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 import io.nstrace.sys.Errno;
 import io.nstrace.sys.Libc;
 import io.nstrace.sys.NativeException;

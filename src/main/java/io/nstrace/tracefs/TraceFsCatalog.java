@@ -1,6 +1,6 @@
 package io.nstrace.tracefs;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 
 import java.io.IOException;
 import java.nio.file.Files;

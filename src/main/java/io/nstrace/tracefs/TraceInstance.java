@@ -1,6 +1,9 @@
 package io.nstrace.tracefs;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
+import io.nstrace.sys.Errno;
+import io.nstrace.sys.Libc;
+import io.nstrace.sys.NativeException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,9 +103,9 @@ public final class TraceInstance {
     private void put(String relative, String value, StandardOpenOption mode) {
         Path f = file(relative);
         try {
-            Files.writeString(f, value, StandardCharsets.UTF_8, StandardOpenOption.WRITE, mode);
-        } catch (IOException e) {
-            throw new TraceFsWriteException(f, value, reason(e), kernelError());
+            Libc.writeFile(f.toString(), value.getBytes(StandardCharsets.UTF_8), mode == StandardOpenOption.APPEND);
+        } catch (NativeException e) {
+            throw new TraceFsWriteException(f, value, e.errno(), kernelError());
         }
     }
 
@@ -132,10 +135,22 @@ public final class TraceInstance {
     /** Removes the instance directory (tracefs rmdir). */
     public void remove() {
         try {
-            Files.deleteIfExists(dir);
-        } catch (IOException e) {
-            throw NstraceException.environment("cannot remove tracefs instance " + dir + ": " + reason(e));
+            Libc.rmdir(dir.toString());
+        } catch (NativeException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw NstraceException.environment("cannot remove tracefs instance " + dir + ": "
+                        + reason(e.errno()), e);
+            }
         }
+    }
+
+    /** The errno text as {@link #reason(IOException)} words it. */
+    static String reason(int errno) {
+        return switch (errno) {
+            case Errno.EACCES -> "permission denied";
+            case Errno.ENOENT -> "no such file";
+            default -> Libc.strerror(errno);
+        };
     }
 
     static String reason(IOException e) {

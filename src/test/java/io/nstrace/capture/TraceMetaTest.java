@@ -1,8 +1,8 @@
 package io.nstrace.capture;
 
-import io.nstrace.NstraceException;
+import io.nstrace.error.NstraceException;
 import io.nstrace.format.ContainerMap;
-import io.nstrace.format.HeaderPage;
+import io.nstrace.format.ringbuffer.HeaderPage;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -33,18 +33,18 @@ class TraceMetaTest {
 
     @Test
     void capturesWithDifferentPageSizesDoNotShareAFile() {
-        Capture a = capture("nstrace-a", 4096);
-        Capture b = capture("nstrace-b", 8192);
+        Spool a = capture("nstrace-a", 4096);
+        Spool b = capture("nstrace-b", 8192);
         NstraceException e = assertThrows(NstraceException.class,
-                () -> Capture.toTraceData(List.of(a, b), ContainerMap.empty()));
+                () -> Spool.toTraceData(List.of(a, b), ContainerMap.empty()));
         assertEquals("cannot write nstrace-a (4 KB sub-buffers) and nstrace-b (8 KB) into one trace.dat: its format "
                 + "has one page size; dump them one at a time", e.getMessage());
-        assertTrue(Capture.toTraceData(List.of(b, capture("nstrace-c", 8192)), ContainerMap.empty()).pageSize() == 8192);
+        assertTrue(Spool.toTraceData(List.of(b, capture("nstrace-c", 8192)), ContainerMap.empty()).pageSize() == 8192);
     }
 
-    private static Capture capture(String name, int pageSize) {
+    private static Spool capture(String name, int pageSize) {
         TraceMeta m = new TraceMeta(pageSize, HeaderPage.parse(headerPage(pageSize - 16)), "", List.of(), Map.of(),
                 new byte[0], new byte[0], "[local]", "Linux", 1, null);
-        return new Capture(name, Path.of("/nonexistent"), m, List.of(), "");
+        return new Spool(name, Path.of("/nonexistent"), m, List.of(), "");
     }
 }

@@ -1,8 +1,12 @@
 package io.nstrace.cli;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.nstrace.testing.Workloads;
+import io.nstrace.testing.KernelCleanup;
+import io.nstrace.cli.context.AppContext;
+
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,26 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AttachWaitCommandKernelTest {
     @TempDir
     Path tmp;
-    private Process workload;
+    @RegisterExtension
+    final KernelCleanup cleanup = new KernelCleanup();
     private AppContext context;
-
-    @AfterEach
-    void cleanup() {
-        if (context != null) {
-            context.close();
-        }
-        if (workload != null) {
-            workload.descendants().forEach(ProcessHandle::destroyForcibly);
-            workload.destroyForcibly();
-        }
-    }
 
     @Test
     void attachesAsTheContainerAppearsThenTracesIt() throws Exception {
         Require.kernel();
         String name = "waitme-" + UUID.randomUUID().toString().substring(0, 8);
-        context = new AppContext(Path.of("/proc"), Optional.empty(), tmp.resolve("state"));
-        context.inShell(true);
+        context = cleanup.close(new AppContext(Path.of("/proc"), Optional.empty(), tmp.resolve("state")));
+        context.shell().inShell(true);
         CompletableFuture<CliRun> waiting = CompletableFuture.supplyAsync(() -> CliRun.run(context, "attach", "--wait",
                 "--timeout", "60s", "--spool", tmp.resolve("spool").toString(), "-e", "sched:sched_process_exec",
                 name.substring(0, 10) + "*"));
@@ -50,14 +44,12 @@ class AttachWaitCommandKernelTest {
         assertFalse(waiting.isDone(), "attach returned before the container existed: " + (waiting.isDone()
                 ? waiting.get().err() : ""));
         long appeared = System.nanoTime();
-        workload = new ProcessBuilder("unshare", "-p", "-f", "-u", "--mount-proc", "sh", "-c",
-                "hostname " + name + "; while :; do /bin/true; sleep 0.02; done")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        cleanup.kill(Workloads.unshareUts("hostname " + name + "; while :; do /bin/true; sleep 0.02; done"));
         CliRun r = waiting.get(60, TimeUnit.SECONDS);
         long waitedMs = (System.nanoTime() - appeared) / 1_000_000;
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().startsWith("attached " + name + " "), r.out());
-        assertEquals(List.of(name), context.sessionNames());
+        assertEquals(List.of(name), context.shell().sessionNames());
         assertEquals(0, CliRun.run(context, "start").exitCode());
         Thread.sleep(1000);
         assertEquals(0, CliRun.run(context, "stop").exitCode());

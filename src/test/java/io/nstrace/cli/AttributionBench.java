@@ -1,11 +1,11 @@
 package io.nstrace.cli;
 
-import io.nstrace.format.EventContext;
+import io.nstrace.format.output.EventContext;
 import io.nstrace.format.EventReader;
-import io.nstrace.format.JsonWriter;
+import io.nstrace.format.output.JsonWriter;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceDatReader;
-import io.nstrace.format.TraceEvent;
+import io.nstrace.format.tracedat.TraceDatReader;
+import io.nstrace.format.ringbuffer.TraceEvent;
 import io.nstrace.testing.Runtimes;
 
 import java.io.IOException;

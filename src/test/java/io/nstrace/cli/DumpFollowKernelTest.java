@@ -1,9 +1,15 @@
 package io.nstrace.cli;
 
-import io.nstrace.format.Json;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.nstrace.testing.Workloads;
+import io.nstrace.testing.KernelCleanup;
+import io.nstrace.Commands;
+
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.format.json.Json;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,39 +38,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DumpFollowKernelTest {
     @TempDir
     Path tmp;
-    private Process workload;
+    @RegisterExtension
+    final KernelCleanup cleanup = new KernelCleanup();
     private AppContext context;
 
-    @AfterEach
-    void cleanup() {
-        if (context != null) {
-            context.close();
-        }
-        if (workload != null) {
-            workload.descendants().forEach(ProcessHandle::destroyForcibly);
-            workload.destroyForcibly();
-        }
-    }
-
     private int unshareLoop() throws Exception {
-        workload = new ProcessBuilder("unshare", "-p", "-f", "--mount-proc", "sh", "-c",
-                "while :; do /bin/true; read a < /proc/uptime; sleep 0.01; done")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        for (int i = 0; i < 200; i++) {
-            if (workload.children().findAny().isPresent()) {
-                return (int) workload.children().findFirst().orElseThrow().pid();
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("unshare started no namespace");
+        Process workload = cleanup.kill(Workloads.unshare(
+                "while :; do /bin/true; read a < /proc/uptime; sleep 0.01; done"));
+        return Workloads.initOf(workload);
     }
 
     @Test
     void followPrintsEachEventOnceAndCtrlCKeepsTheSession() throws Exception {
         Require.kernel();
         int init = unshareLoop();
-        context = new AppContext(Path.of("/proc"), Optional.empty(), tmp.resolve("state"));
-        context.inShell(true);
+        context = cleanup.close(new AppContext(Path.of("/proc"), Optional.empty(), tmp.resolve("state")));
+        context.shell().inShell(true);
         CliRun a = CliRun.run(context, "attach", "--spool", tmp.resolve("spool").toString(), "-e",
                 "sched:sched_process_exec", "-e", "raw_syscalls:sys_enter", "pid:" + init);
         assertEquals(0, a.exitCode(), a.err());
@@ -73,7 +62,7 @@ class DumpFollowKernelTest {
         StringWriter followed = new StringWriter();
         StringWriter err = new StringWriter();
         AtomicInteger rc = new AtomicInteger(-1);
-        Thread follower = Thread.ofPlatform().start(() -> rc.set(Cli.create(context, new PrintWriter(followed, true),
+        Thread follower = Thread.ofPlatform().start(() -> rc.set(Commands.create(context, new PrintWriter(followed, true),
                 new PrintWriter(err, true)).execute("dump", "--follow", "--format", "json")));
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (lines(followed).size() < 200 && System.nanoTime() < deadline) {

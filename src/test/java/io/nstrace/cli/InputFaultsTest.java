@@ -1,6 +1,9 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
+import io.nstrace.Commands;
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.error.ExitCodes;
 import io.nstrace.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +39,7 @@ class InputFaultsTest {
     private static List<String[]> numericOptions() {
         List<String[]> out = new ArrayList<>();
         try (AppContext ctx = new AppContext(Path.of("/nonexistent-proc"), Optional.empty())) {
-            CommandLine root = Cli.create(ctx, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+            CommandLine root = Commands.create(ctx, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
             root.getSubcommands().forEach((name, sub) -> {
                 for (OptionSpec o : sub.getCommandSpec().options()) {
                     if (NUMERIC.contains(o.type())) {

@@ -1,5 +1,9 @@
 package io.nstrace.cli;
 
+import io.nstrace.Commands;
+
+import io.nstrace.cli.context.AppContext;
+
 import picocli.codegen.docgen.manpage.ManPageGenerator;
 
 import java.io.File;
@@ -21,7 +25,7 @@ public final class ManPages {
         try (AppContext context = new AppContext(Path.of("/proc"), Optional.empty())) {
             PrintWriter sink = new PrintWriter(new StringWriter());
             int rc = ManPageGenerator.generateManPage(new File(args[0]), null, new boolean[0], false,
-                    Cli.create(context, sink, sink).getCommandSpec());
+                    Commands.create(context, sink, sink).getCommandSpec());
             if (rc != 0) {
                 throw new IllegalStateException("man page generation failed: " + rc);
             }

@@ -1,6 +1,8 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.error.ExitCodes;
 import io.nstrace.testing.CliRun;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +47,7 @@ class NstraceCommandTest {
     void environmentRootsComeFromVariables() {
         try (AppContext c = AppContext.fromEnvironment(java.util.Map.of("NSTRACE_PROC", "/tmp/p",
                 "NSTRACE_TRACEFS", "/tmp/t"))) {
-            assertEquals(Path.of("/tmp/p"), c.proc());
+            assertEquals(Path.of("/tmp/p"), c.roots().proc());
         }
     }
 }

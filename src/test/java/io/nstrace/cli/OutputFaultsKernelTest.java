@@ -1,7 +1,7 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.format.TraceDatReader;
+import io.nstrace.error.ExitCodes;
+import io.nstrace.format.tracedat.TraceDatReader;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;
 import io.nstrace.tracefs.TraceFs;

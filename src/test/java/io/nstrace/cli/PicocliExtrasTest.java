@@ -1,6 +1,10 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
+import io.nstrace.Commands;
+
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.error.ExitCodes;
 import io.nstrace.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +31,7 @@ class PicocliExtrasTest {
     @Test
     void everySubcommandHasHelpAndVersionOptions() {
         try (AppContext context = new AppContext(PROC, Optional.empty())) {
-            CommandLine cmd = Cli.create(context, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+            CommandLine cmd = Commands.create(context, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
             List<String> missing = new ArrayList<>();
             collectWithoutHelp(cmd, missing);
             assertEquals(List.of(), missing, "add mixinStandardHelpOptions = true to these commands");
@@ -62,7 +66,7 @@ class PicocliExtrasTest {
     @Test
     void noCommandWithoutATerminalIsAUsageError() {
         try (AppContext context = new AppContext(PROC, Optional.empty())) {
-            context.stdinIsTerminal(() -> false);
+            context.shell().stdinIsTerminal(() -> false);
             CliRun r = CliRun.run(context);
             assertEquals(ExitCodes.USAGE, r.exitCode());
             assertTrue(r.err().startsWith("nstrace: missing command"), r.err());
@@ -72,8 +76,8 @@ class PicocliExtrasTest {
     @Test
     void noCommandInsideTheShellIsAUsageErrorNotANestedShell() {
         try (AppContext context = new AppContext(PROC, Optional.empty())) {
-            context.stdinIsTerminal(() -> true);
-            context.inShell(true);
+            context.shell().stdinIsTerminal(() -> true);
+            context.shell().inShell(true);
             assertEquals(ExitCodes.USAGE, CliRun.run(context, "--verbose").exitCode());
         }
     }

@@ -1,7 +1,7 @@
 package io.nstrace.cli;
 
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceDatReader;
+import io.nstrace.format.tracedat.TraceDatReader;
 import io.nstrace.testing.Require;
 import io.nstrace.tracefs.TraceFs;
 import org.junit.jupiter.api.AfterEach;

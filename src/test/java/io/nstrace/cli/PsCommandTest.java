@@ -1,7 +1,7 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.format.Json;
+import io.nstrace.error.ExitCodes;
+import io.nstrace.format.json.Json;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.FakeProc;
 import org.junit.jupiter.api.BeforeEach;

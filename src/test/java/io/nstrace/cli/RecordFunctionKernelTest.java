@@ -1,6 +1,9 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
+import io.nstrace.testing.Workloads;
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.error.ExitCodes;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;
 import org.junit.jupiter.api.Assumptions;
@@ -29,10 +32,9 @@ class RecordFunctionKernelTest {
     void recordFunctionIsRefusedInOneLineAndLeavesNothing() throws Exception {
         Path tracefs = Require.kernel();
         Assumptions.assumeTrue(lockedDown(tracefs), "this kernel permits function tracing (no lockdown)");
-        Process ns = new ProcessBuilder("unshare", "-p", "-f", "--mount-proc", "sleep", "60")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        Process ns = Workloads.unshare("exec sleep 60");
         try {
-            long init = initOf(ns);
+            long init = Workloads.initOf(ns);
             Path state = tmp.resolve("state");
             Path out = tmp.resolve("x.dat");
             CliRun r;
@@ -62,16 +64,6 @@ class RecordFunctionKernelTest {
         }
     }
 
-    static long initOf(Process unshare) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            Optional<ProcessHandle> c = unshare.children().findFirst();
-            if (c.isPresent()) {
-                return c.get().pid();
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("unshare started no namespace");
-    }
 
     /** Instances named after this test's container (sleep-PID); other helpers' instances are not ours. */
     static List<String> ours(Path tracefs, long init) throws IOException {

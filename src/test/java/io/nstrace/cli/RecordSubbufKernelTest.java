@@ -1,9 +1,11 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.error.ExitCodes;
 import io.nstrace.format.EventReader;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceDatReader;
+import io.nstrace.format.tracedat.TraceDatReader;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import static io.nstrace.cli.RecordFunctionKernelTest.initOf;
+import static io.nstrace.testing.Workloads.initOf;
 import static io.nstrace.cli.RecordFunctionKernelTest.list;
 import static io.nstrace.cli.RecordFunctionKernelTest.ours;
 import static org.junit.jupiter.api.Assertions.assertEquals;

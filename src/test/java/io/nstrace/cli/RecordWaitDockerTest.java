@@ -1,6 +1,7 @@
 package io.nstrace.cli;
 
-import io.nstrace.format.TraceEvent;
+import io.nstrace.testing.NstraceProcess;
+import io.nstrace.format.ringbuffer.TraceEvent;
 import io.nstrace.testing.Require;
 import io.nstrace.testing.Runtimes;
 import org.junit.jupiter.api.Test;
@@ -35,9 +36,7 @@ class RecordWaitDockerTest {
         Path dat = tmp.resolve("w.dat");
         Path json = tmp.resolve("w.json");
         Path err = tmp.resolve("err");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process record = new ProcessBuilder(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "io.nstrace.Main", "record", "--wait", prefix + "-*",
+        Process record = new ProcessBuilder(NstraceProcess.command("record", "--wait", prefix + "-*",
                 "--until-exit", "-d", "60s", "--spool", tmp.resolve("spool").toString(), "-o", dat.toString(),
                 "--summary-json", json.toString())).redirectErrorStream(true).redirectOutput(err.toFile()).start();
         try {

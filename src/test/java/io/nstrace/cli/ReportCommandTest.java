@@ -1,16 +1,16 @@
 package io.nstrace.cli;
 
+import io.nstrace.testing.TraceDataBuilder;
 import io.nstrace.format.ContainerMap;
-import io.nstrace.format.HeaderPage;
+import io.nstrace.format.ringbuffer.HeaderPage;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceDatWriter;
+import io.nstrace.format.tracedat.TraceDatWriter;
 import io.nstrace.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,11 +39,9 @@ class ReportCommandTest {
         ContainerMap map = ContainerMap.empty()
                 .withContainer(new ContainerMap.ContainerInfo("", "web", "abc", "docker"))
                 .withTask(new ContainerMap.TaskInfo(32634, "web", List.of(32634, 7), "dd"));
-        TraceData d = new TraceData(4096, ByteOrder.LITTLE_ENDIAN, HeaderPage.parse(Files.readString(
-                FIX.resolve("header_page"))), Files.readString(FIX.resolve("header_event")), List.of(), formats,
-                new byte[0], new byte[0], "32634 dd\n", 1, new TraceData.Options("Linux", "[local]", null, "t", map),
-                List.of(new TraceData.Buffer("", "local", List.of(
-                        new TraceData.CpuData(0, new TraceData.PageSource(page, 0, 4096), "")))));
+        TraceData d = TraceDataBuilder.withHeaderPage(HeaderPage.parse(Files.readString(FIX.resolve("header_page"))))
+                .headerEvent(Files.readString(FIX.resolve("header_event"))).eventFormats(formats)
+                .cmdlines("32634 dd\n").uname("Linux").containers(map).cpu("", 0, page, 0, 4096, "").build();
         try (OutputStream out = Files.newOutputStream(dat)) {
             TraceDatWriter.write(d, out);
         }
@@ -108,7 +106,7 @@ class ReportCommandTest {
     /** A real two-container recording cut inside its last CPU's data (see format.RealTrace). */
     private Path cutRecording(long[] declaredEnd) throws IOException {
         Path real = Path.of("src/test/resources/traces/two-containers.dat");
-        TraceData d = io.nstrace.format.TraceDatReader.read(real);
+        TraceData d = io.nstrace.format.tracedat.TraceDatReader.read(real);
         TraceData.CpuData last = d.buffers().getLast().cpus().getLast();
         declaredEnd[0] = last.pages().offset() + last.pages().length();
         long cut = last.pages().offset() + 4096 + 7;
@@ -146,7 +144,7 @@ class ReportCommandTest {
 
     @Test
     void aFileWithoutAContainerMapSaysSoForContainer() throws IOException {
-        TraceData d = io.nstrace.format.TraceDatReader.read(dat());
+        TraceData d = io.nstrace.format.tracedat.TraceDatReader.read(dat());
         Path bare = tmp.resolve("bare.dat");
         try (OutputStream out = Files.newOutputStream(bare)) {
             TraceDatWriter.write(new TraceData(d.pageSize(), d.order(), d.headerPage(), d.headerEvent(),

@@ -1,10 +1,10 @@
 package io.nstrace.cli;
 
 import io.nstrace.format.EventReader;
-import io.nstrace.format.Json;
+import io.nstrace.format.json.Json;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceDatReader;
-import io.nstrace.format.TraceEvent;
+import io.nstrace.format.tracedat.TraceDatReader;
+import io.nstrace.format.ringbuffer.TraceEvent;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;
 import io.nstrace.tracefs.TraceFs;

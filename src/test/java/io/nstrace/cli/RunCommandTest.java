@@ -1,6 +1,8 @@
 package io.nstrace.cli;
 
-import io.nstrace.format.OutputFormat;
+import io.nstrace.cli.loop.RunSupervisor;
+
+import io.nstrace.format.output.OutputFormat;
 import io.nstrace.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,9 +19,9 @@ class RunCommandTest {
 
     @Test
     void statusesAreNamedAsTheyEnded() {
-        assertEquals(new RunWaiter.Outcome(3, "exited", false), RunWaiter.ended(3));
-        assertEquals(new RunWaiter.Outcome(143, "was killed by signal 15", false), RunWaiter.ended(143));
-        assertEquals(new RunWaiter.Outcome(128, "exited", false), RunWaiter.ended(128));
+        assertEquals(new RunSupervisor.Outcome(3, "exited", false), RunSupervisor.ended(3));
+        assertEquals(new RunSupervisor.Outcome(143, "was killed by signal 15", false), RunSupervisor.ended(143));
+        assertEquals(new RunSupervisor.Outcome(128, "exited", false), RunSupervisor.ended(128));
     }
 
     @Test

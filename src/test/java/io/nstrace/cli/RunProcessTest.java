@@ -1,5 +1,6 @@
 package io.nstrace.cli;
 
+import io.nstrace.testing.NstraceProcess;
 import io.nstrace.testing.Require;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,11 +23,7 @@ class RunProcessTest {
     Path tmp;
 
     private List<String> nstrace(String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "io.nstrace.Main"));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return NstraceProcess.command(args);
     }
 
     @Test
@@ -56,10 +53,7 @@ class RunProcessTest {
         Require.kernel();
         Path started = tmp.resolve("started");
         Path dat = tmp.resolve("t.dat");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "io.nstrace.Main", "run", "--spool",
-                tmp.resolve("spool").toString(), "-o", dat.toString(), "--", "sh", "-c",
+        Process p = new ProcessBuilder(nstrace("run", "--spool", tmp.resolve("spool").toString(), "-o", dat.toString(), "--", "sh", "-c",
                 "touch " + started + "; sleep 30; echo survived"))
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("out").toFile()).start();
         try {

@@ -1,9 +1,14 @@
 package io.nstrace.cli;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.format.Json;
+import io.nstrace.Commands;
+
+import io.nstrace.cli.context.AppContext;
+import io.nstrace.cli.render.FollowPrinter;
+
+import io.nstrace.error.ExitCodes;
+import io.nstrace.format.json.Json;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceDatReader;
+import io.nstrace.format.tracedat.TraceDatReader;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.FixtureHost;
 import org.junit.jupiter.api.AfterEach;
@@ -63,7 +68,7 @@ class SessionCommandsTest {
 
     /** Gives the session's instance one captured page (26 events) to drain. */
     private void feedPage(String session) {
-        host.feedPage(context.recordings().get(session).session().instance());
+        host.feedPage(context.services().sessionTable().get(session).session().instance());
     }
 
     private static void assertError(CliRun r, int code, String line) {
@@ -77,11 +82,11 @@ class SessionCommandsTest {
         assertEquals(0, a.exitCode(), a.err());
         assertEquals(List.of("attached web (2 pids); 'start web' begins tracing",
                 "attached db (1 pids); 'start db' begins tracing"), a.out().lines().toList());
-        assertEquals(List.of("web", "db"), context.sessionNames());
+        assertEquals(List.of("web", "db"), context.shell().sessionNames());
         assertEquals(2, instances().size());
         feedPage("web");
         assertEquals("started web\n", run("start", "web").out());
-        assertEquals("1 trace not dumped", context.exitGuard().pendingWarning(), "only web ran");
+        assertEquals("1 trace not dumped", context.shell().exitGuard().pendingWarning(), "only web ran");
         waitForEvents("web", 26);
         assertEquals("stopped web\n", run("stop", "web").out());
         Path dat = tmp.resolve("web.dat");
@@ -90,7 +95,7 @@ class SessionCommandsTest {
         assertEquals("wrote " + dat + " (dat)\n", d.out());
         TraceData data = TraceDatReader.read(dat);
         assertEquals(1, data.buffers().size());
-        assertNull(context.exitGuard().pendingWarning(), "dumped");
+        assertNull(context.shell().exitGuard().pendingWarning(), "dumped");
         CliRun json = run("dump", "web", "--format", "json");
         assertEquals(26, json.out().lines().count(), json.out());
         // the fixture's pages were captured from a task that is not one of this fake web's: recorded in web's buffer,
@@ -105,7 +110,7 @@ class SessionCommandsTest {
         assertEquals("attached", ((Map<?, ?>) all.get(1)).get("state"));
         assertEquals(List.of("detached web", "detached db"), run("detach", "--all").out().lines().toList());
         assertEquals(List.of(), instances());
-        assertEquals(List.of(), context.sessionNames());
+        assertEquals(List.of(), context.shell().sessionNames());
     }
 
     /** Issue 10: detach dropped a running, never-dumped trace without the question exit asks. */
@@ -116,16 +121,16 @@ class SessionCommandsTest {
         run("start", "web");
         assertError(run("detach", "web"), ExitCodes.USER,
                 "nstrace detach: web: trace not dumped; dump it first, or detach --force to drop it");
-        assertEquals(List.of("web", "db"), context.sessionNames(), "nothing detached without a terminal to ask");
+        assertEquals(List.of("web", "db"), context.shell().sessionNames(), "nothing detached without a terminal to ask");
         List<String> asked = new java.util.ArrayList<>();
-        context.confirm(q -> asked.add(q) && false);
+        context.shell().confirm(q -> asked.add(q) && false);
         assertError(run("detach", "--all"), ExitCodes.USER, "nstrace detach: nothing detached (web: trace not dumped)");
         assertEquals(List.of("web: trace not dumped; detach anyway? [y/N] "), asked);
         assertEquals("detached db\n", run("detach", "db").out(), "db never ran: nothing to lose, no question");
-        context.confirm(q -> true);
+        context.shell().confirm(q -> true);
         assertEquals("detached web\n", run("detach", "web").out());
         assertEquals(List.of(), instances());
-        context.confirm(null);
+        context.shell().confirm(null);
         assertEquals(0, attach("web").exitCode());
         feedPage("web");
         run("start", "web");
@@ -135,7 +140,7 @@ class SessionCommandsTest {
 
     @Test
     void onTheOneShotCommandLineSessionCommandsAreUsageErrorsWithAHint() {
-        context.inShell(false);
+        context.shell().inShell(false);
         for (String cmd : List.of("attach web", "start", "stop --all", "dump", "status", "detach --all")) {
             CliRun r = run(cmd.split(" "));
             String name = cmd.split(" ")[0];
@@ -206,22 +211,22 @@ class SessionCommandsTest {
         assertEquals(List.of("", "db"), data.buffers().stream().map(TraceData.Buffer::name).toList());
         CliRun summary = run("dump", "--format", "summary");
         assertTrue(summary.out().contains("events: 52"), summary.out());
-        assertNull(context.exitGuard().pendingWarning());
+        assertNull(context.shell().exitGuard().pendingWarning());
     }
 
     @Test
     void exitGuardStatusBarAndCloseRemoveEverything() throws IOException {
         assertEquals(0, attach("web", "db").exitCode());
-        assertNull(context.exitGuard().pendingWarning(), "attached but never started: nothing to lose");
-        assertEquals(List.of(), context.statusSource().lines());
+        assertNull(context.shell().exitGuard().pendingWarning(), "attached but never started: nothing to lose");
+        assertEquals(List.of(), context.shell().statusSource().lines());
         feedPage("web");
         run("start", "--all");
-        assertEquals("2 traces not dumped", context.exitGuard().pendingWarning(), "running sessions are pending");
+        assertEquals("2 traces not dumped", context.shell().exitGuard().pendingWarning(), "running sessions are pending");
         waitForEvents("web", 26);
-        List<String> lines = context.statusSource().lines();
+        List<String> lines = context.shell().statusSource().lines();
         assertEquals(2, lines.size(), lines.toString());
         assertTrue(lines.get(0).matches("web running [\\d,]+ ev/s lost 0"), lines.get(0));
-        assertEquals("db running 0 ev/s lost 0", context.statusSource().lines().get(1));
+        assertEquals("db running 0 ev/s lost 0", context.shell().statusSource().lines().get(1));
         CliRun st = run("status");
         assertTrue(st.out().lines().skip(1).findFirst().orElseThrow().matches("web +web +running\\* +26 +0 .*"),
                 st.out());
@@ -231,12 +236,12 @@ class SessionCommandsTest {
         try (Stream<Path> s = Files.list(spool)) {
             assertEquals(List.of(), s.toList(), "spool directories removed");
         }
-        assertFalse(context.sessionNames().iterator().hasNext());
+        assertFalse(context.shell().sessionNames().iterator().hasNext());
     }
 
     @Test
     void eventsListsTheCatalogOnTheCommandLineToo() {
-        context.inShell(false);
+        context.shell().inShell(false);
         CliRun r = run("events", "sched:sched_process_e*");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(List.of("sched:sched_process_exec", "sched:sched_process_exit"), r.out().lines().toList());
@@ -255,7 +260,7 @@ class SessionCommandsTest {
                 "nstrace attach: no matching container appeared within 300 ms");
         CliRun r = attach("--wait", "--timeout", "5s", "web");
         assertEquals(0, r.exitCode(), r.err());
-        assertEquals(List.of("web"), context.sessionNames());
+        assertEquals(List.of("web"), context.shell().sessionNames());
     }
 
     @Test
@@ -267,11 +272,11 @@ class SessionCommandsTest {
         run("start");
         waitForEvents("web", 26);
         // a plain file is read again from its start by each new segment; the kernel's pipe is not
-        Files.write(context.recordings().get("web").session().instance().file("per_cpu/cpu0/trace_pipe_raw"),
+        Files.write(context.services().sessionTable().get("web").session().instance().file("per_cpu/cpu0/trace_pipe_raw"),
                 new byte[0]);
         java.io.StringWriter out = new java.io.StringWriter();
         java.util.concurrent.atomic.AtomicInteger rc = new java.util.concurrent.atomic.AtomicInteger(-1);
-        Thread t = Thread.ofPlatform().start(() -> rc.set(Cli.create(context, new java.io.PrintWriter(out, true),
+        Thread t = Thread.ofPlatform().start(() -> rc.set(Commands.create(context, new java.io.PrintWriter(out, true),
                 new java.io.PrintWriter(new java.io.StringWriter(), true)).execute("dump", "--follow")));
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (out.toString().lines().count() < 27 && System.nanoTime() < deadline) {
@@ -286,15 +291,15 @@ class SessionCommandsTest {
         assertEquals("cpus=1", lines.getFirst());
         assertEquals(27, lines.size(), "26 events, once each: " + lines);
         assertTrue(lines.get(1).contains("sys_enter_read"), lines.get(1));
-        assertEquals("running", context.recordings().status().getFirst().state().name().toLowerCase());
-        assertEquals("1 trace not dumped", context.exitGuard().pendingWarning(), "still running");
+        assertEquals("running", context.services().sessionTable().status().getFirst().state().name().toLowerCase());
+        assertEquals("1 trace not dumped", context.shell().exitGuard().pendingWarning(), "still running");
     }
 
     private void waitForEvents(String session, long n) {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (context.recordings().get(session).events() < n && System.nanoTime() < deadline) {
+        while (context.services().sessionTable().get(session).events() < n && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertEquals(n, context.recordings().get(session).events());
+        assertEquals(n, context.services().sessionTable().get(session).events());
     }
 }

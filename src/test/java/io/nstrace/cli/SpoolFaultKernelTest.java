@@ -1,6 +1,8 @@
 package io.nstrace.cli;
 
-import io.nstrace.format.Json;
+import io.nstrace.cli.context.AppContext;
+
+import io.nstrace.format.json.Json;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;
 import io.nstrace.testing.Storm;

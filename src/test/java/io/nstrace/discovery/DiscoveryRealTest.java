@@ -1,5 +1,6 @@
 package io.nstrace.discovery;
 
+import io.nstrace.testing.Workloads;
 import io.nstrace.testing.Require;
 import io.nstrace.testing.Runtimes;
 import org.junit.jupiter.api.Test;
@@ -34,9 +35,7 @@ class DiscoveryRealTest {
     @Test
     void nestedUnshareNamespacesTwoDeep() throws Exception {
         Require.kernel();
-        Process p = new ProcessBuilder("unshare", "-p", "-f", "--mount-proc", "sh", "-c",
-                "sleep 1001 & exec unshare -p -f --mount-proc sh -c 'sleep 1002 & exec sleep 1003'")
-                .redirectErrorStream(true).start();
+        Process p = Workloads.unshare("sleep 1001 & exec unshare -p -f --mount-proc sh -c 'sleep 1002 & exec sleep 1003'");
         try {
             int outerInit = awaitOne(() -> children((int) p.pid()));
             List<Integer> outerKids = await(() -> children(outerInit), 2);     // sleep 1001 and the inner init
@@ -82,8 +81,7 @@ class DiscoveryRealTest {
     void ownUtsNamespaceIsNamedByItsHostnameReadThroughSetns() throws Exception {
         Require.kernel();
         String host = "nstrace-uts-" + UUID.randomUUID().toString().substring(0, 6);
-        Process p = new ProcessBuilder("unshare", "-p", "-u", "-f", "--mount-proc", "sh", "-c",
-                "hostname " + host + " && exec sleep 1004").redirectErrorStream(true).start();
+        Process p = Workloads.unshareUts("hostname " + host + " && exec sleep 1004");
         try {
             int init = awaitOne(() -> children((int) p.pid()));
             for (int i = 0; i < 50 && !Files.readString(PROC.resolve(init + "/cmdline")).startsWith("sleep"); i++) {

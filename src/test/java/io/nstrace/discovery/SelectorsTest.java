@@ -1,7 +1,7 @@
 package io.nstrace.discovery;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,8 +15,8 @@ class SelectorsTest {
     static Container c(String name, String id, long inode, Long nsId, String pod, String ns, int... pids) {
         List<ProcessInfo> procs = java.util.Arrays.stream(pids)
                 .mapToObj(p -> new ProcessInfo(p, 1, List.of(p, 1), List.of(p), "x", "", inode, 0)).toList();
-        return new Container(name, id == null ? "none" : "docker", id, inode, nsId, 4026531836L, 1, pids[0], procs,
-                null, pod, ns, null);
+        return Container.builder(name, inode).runtime(id == null ? "none" : "docker").id(id).pidnsId(nsId)
+                .parentPidnsInode(4026531836L).initPid(pids[0]).processes(procs).pod(pod).k8sNamespace(ns).build();
     }
 
     static final Snapshot SNAP = new Snapshot(List.of(

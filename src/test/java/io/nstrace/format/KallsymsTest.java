@@ -1,5 +1,11 @@
 package io.nstrace.format;
 
+import io.nstrace.format.output.EventContext;
+import io.nstrace.format.ringbuffer.EventFormat;
+import io.nstrace.format.output.JsonWriter;
+import io.nstrace.format.printfmt.PrintFmtRenderer;
+import io.nstrace.format.ringbuffer.TraceEvent;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.StringWriter;
@@ -55,16 +61,16 @@ class KallsymsTest {
 
     @Test
     void functionEventsRenderAsCalleeAndCaller() throws Exception {
-        String s = PrintFmt.render(format61("function"),
+        String s = PrintFmtRenderer.render(format61("function"),
                 values("common_pid", 7L, "ip", 0xffffffff81366000L, "parent_ip", 0xffffffff81366433L), SYMS);
         assertEquals("vfs_read <-- ksys_read", s);
     }
 
     @Test
     void graphEntriesAndExitsIndentByDepthAndShowTheDuration() throws Exception {
-        assertEquals("  vfs_read() {", PrintFmt.render(format61("funcgraph_entry"),
+        assertEquals("  vfs_read() {", PrintFmtRenderer.render(format61("funcgraph_entry"),
                 values("func", 0xffffffff81366000L, "depth", 1L), SYMS));
-        assertEquals("  } /* vfs_read */ 2.500 us", PrintFmt.render(format61("funcgraph_exit"),
+        assertEquals("  } /* vfs_read */ 2.500 us", PrintFmtRenderer.render(format61("funcgraph_exit"),
                 values("func", 0xffffffff81366000L, "depth", 1L, "overrun", 0L, "calltime", 1000L,
                         "rettime", 3500L), SYMS));
     }

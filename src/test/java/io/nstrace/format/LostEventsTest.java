@@ -1,5 +1,9 @@
 package io.nstrace.format;
 
+import io.nstrace.format.output.EventContext;
+import io.nstrace.format.output.TraceSummary;
+import io.nstrace.format.ringbuffer.TraceEvent;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteOrder;

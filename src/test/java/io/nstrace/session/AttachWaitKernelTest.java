@@ -1,10 +1,12 @@
 package io.nstrace.session;
 
-import io.nstrace.NstraceException;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.nstrace.testing.Workloads;
+import io.nstrace.testing.KernelCleanup;
+import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.Container;
 import io.nstrace.testing.Require;
 import io.nstrace.tracefs.TraceFs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,16 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class AttachWaitKernelTest {
     @TempDir
     Path tmp;
-    SessionManager manager;
+    @RegisterExtension
+    final KernelCleanup cleanup = new KernelCleanup();
+    FencedInstances manager;
     Process workload;
 
-    @AfterEach
-    void cleanup() {
-        if (manager != null) {
-            manager.close();
-        }
-        LiveContainers.kill(workload);
-    }
 
     /** A stand-in for discovery: namespaces (other than the host's) whose init is named {@code comm}. */
     static Supplier<List<Container>> byInitComm(String comm) {
@@ -55,8 +52,8 @@ class AttachWaitKernelTest {
 
     @Test
     void attachesAsTheContainerAppears() throws Exception {
-        manager = SessionManager.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state")));
-        CompletableFuture<TraceSession> waiting = CompletableFuture.supplyAsync(() -> {
+        manager = cleanup.close(FencedInstances.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state"))));
+        CompletableFuture<FencedInstance> waiting = CompletableFuture.supplyAsync(() -> {
             try {
                 return manager.attachWhenSeen(byInitComm("waitme"), c -> true,
                         SessionOptions.events("raw_syscalls:sys_enter"), SessionListener.NONE, Duration.ofSeconds(20),
@@ -66,9 +63,9 @@ class AttachWaitKernelTest {
             }
         });
         Thread.sleep(300);
-        workload = LiveContainers.unshare("echo -n waitme > /proc/self/comm; i=0; while [ $i -lt 100 ]; do "
-                + "read a < /proc/uptime; sleep 0.05; i=$((i+1)); done; sleep 30");
-        TraceSession s = waiting.get(20, TimeUnit.SECONDS);
+        workload = cleanup.kill(Workloads.unshare("echo -n waitme > /proc/self/comm; i=0; while [ $i -lt 100 ]; do "
+                + "read a < /proc/uptime; sleep 0.05; i=$((i+1)); done; sleep 30"));
+        FencedInstance s = waiting.get(20, TimeUnit.SECONDS);
         s.start();
         Thread.sleep(1500);
         s.stop();
@@ -79,7 +76,7 @@ class AttachWaitKernelTest {
 
     @Test
     void givesUpAfterTheTimeout() {
-        manager = SessionManager.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state")));
+        manager = cleanup.close(FencedInstances.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state"))));
         NstraceException e = assertThrows(NstraceException.class, () -> manager.attachWhenSeen(List::of, c -> true,
                 SessionOptions.defaults(), SessionListener.NONE, Duration.ofMillis(200), Duration.ofMillis(20)));
         assertEquals("no matching container appeared within 200 ms", e.getMessage());

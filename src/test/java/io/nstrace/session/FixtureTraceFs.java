@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * A copy of tracefs-fixtures/KERNEL in a temp dir, where plain files stand in for tracefs. New instances are
  * copies of the captured instance-template; removal deletes the tree.
  */
-public final class FixtureTraceFs implements SessionManager.InstanceStore {
+public final class FixtureTraceFs implements FencedInstances.InstanceStore {
     static final Path FIXTURES = Path.of("tracefs-fixtures");
 
     private final TraceFs traceFs;

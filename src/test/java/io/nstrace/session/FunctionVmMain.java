@@ -1,5 +1,6 @@
 package io.nstrace.session;
 
+import io.nstrace.testing.Workloads;
 import io.nstrace.tracefs.TraceFs;
 
 import java.nio.file.Files;
@@ -18,11 +19,11 @@ public final class FunctionVmMain {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         TraceFs traceFs = TraceFs.locate(Path.of("/proc"), Optional.empty());
-        Process ns = LiveContainers.unshare(LiveContainers.loop("ctrw", "ctrc"));
-        try (SessionManager m = SessionManager.live(traceFs, LiveContainers.PROC, new StateDir(out.resolve("state")))) {
+        Process ns = Workloads.unshare(LiveContainers.loop("ctrw", "ctrc"));
+        try (FencedInstances m = FencedInstances.live(traceFs, LiveContainers.PROC, new StateDir(out.resolve("state")))) {
             SessionOptions o = SessionOptions.events("sched:sched_process_exec")
                     .withFunction(false, 0, List.of("ksys_read", "vfs_read"), List.of()).withBuffer(8192, null);
-            TraceSession s = m.attach(LiveContainers.of("fn", LiveContainers.initOf(ns)), o, SessionListener.NONE);
+            FencedInstance s = m.attach(LiveContainers.of("fn", Workloads.initOf(ns)), o, SessionListener.NONE);
             Files.writeString(out.resolve("set_ftrace_pid"), s.instance().read("set_ftrace_pid"));
             Files.writeString(out.resolve("current_tracer"), s.instance().read("current_tracer"));
             s.start();
@@ -32,7 +33,7 @@ public final class FunctionVmMain {
             Files.writeString(out.resolve("nspid"), Long.toString(s.container().pidnsInode()));
             s.detach();
         } finally {
-            LiveContainers.kill(ns);
+            Workloads.kill(ns);
         }
         Files.writeString(out.resolve("left"), String.join("\n", traceFs.instanceNames()));
     }

@@ -1,5 +1,6 @@
 package io.nstrace.session;
 
+import io.nstrace.testing.Workloads;
 import io.nstrace.discovery.ProcessInfo;
 import io.nstrace.tracefs.TraceFs;
 
@@ -24,15 +25,15 @@ public final class JoinerBench {
         int extra = args.length > 1 ? Integer.parseInt(args[1]) : 3000;
         Path state = Files.createTempDirectory("nstrace-bench");
         TraceFs traceFs = TraceFs.locate(Path.of("/proc"), Optional.empty());
-        Process ns = LiveContainers.unshare("sleep 600");
+        Process ns = Workloads.unshare("sleep 600");
         List<Process> idle = new ArrayList<>();
-        try (SessionManager m = SessionManager.live(traceFs, LiveContainers.PROC, new StateDir(state))) {
-            int init = LiveContainers.initOf(ns);
+        try (FencedInstances m = FencedInstances.live(traceFs, LiveContainers.PROC, new StateDir(state))) {
+            int init = Workloads.initOf(ns);
             CopyOnWriteArrayList<Long> added = new CopyOnWriteArrayList<>();
-            TraceSession s = m.attach(LiveContainers.of("bench", init), SessionOptions.events("sched:sched_process_exec"),
+            FencedInstance s = m.attach(LiveContainers.of("bench", init), SessionOptions.events("sched:sched_process_exec"),
                     new SessionListener() {
                         @Override
-                        public void pidsAdded(TraceSession t, List<ProcessInfo> p) {
+                        public void pidsAdded(FencedInstance t, List<ProcessInfo> p) {
                             added.add(System.nanoTime());
                         }
                     });
@@ -57,7 +58,7 @@ public final class JoinerBench {
             System.out.println("load: " + Files.readString(Path.of("/proc/loadavg")).strip());
         } finally {
             idle.forEach(Process::destroyForcibly);
-            LiveContainers.kill(ns);
+            Workloads.kill(ns);
         }
     }
 

@@ -1,11 +1,13 @@
 package io.nstrace.session;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.nstrace.testing.Workloads;
+import io.nstrace.testing.KernelCleanup;
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ProcessInfo;
 import io.nstrace.testing.Require;
 import io.nstrace.testing.Runtimes;
 import io.nstrace.tracefs.TraceFs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,26 +31,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JoinerKernelTest {
     @TempDir
     Path tmp;
-    SessionManager manager;
-    final List<Process> workloads = new ArrayList<>();
+    @RegisterExtension
+    final KernelCleanup cleanup = new KernelCleanup();
+    FencedInstances manager;
     Runtimes runtime;
     String runtimeName;
 
-    SessionManager manager() {
-        manager = SessionManager.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state")));
+    FencedInstances manager() {
+        manager = cleanup.close(FencedInstances.live(new TraceFs(Require.kernel()), PROC, new StateDir(tmp.resolve("state"))));
         return manager;
     }
 
-    @AfterEach
-    void cleanup() {
-        if (manager != null) {
-            manager.close();
-        }
-        workloads.forEach(LiveContainers::kill);
-        if (runtimeName != null) {
-            runtime.remove(runtimeName);
-        }
-    }
 
     @Test
     void dockerExecAfterAttachIsTraced() throws Exception {
@@ -66,12 +59,13 @@ class JoinerKernelTest {
         manager();
         this.runtime = runtime;
         runtimeName = "nstrace-join-" + UUID.randomUUID().toString().substring(0, 8);
+        cleanup.then(() -> runtime.remove(runtimeName));
         runtime.runDetached(runtimeName, "while :; do sleep 1; done");
         Container c = LiveContainers.of(runtimeName, runtime.initPid(runtimeName));
         List<ProcessInfo> added = new CopyOnWriteArrayList<>();
-        TraceSession s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter"), new SessionListener() {
+        FencedInstance s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter"), new SessionListener() {
             @Override
-            public void pidsAdded(TraceSession t, List<ProcessInfo> p) {
+            public void pidsAdded(FencedInstance t, List<ProcessInfo> p) {
                 added.addAll(p);
             }
         });
@@ -93,15 +87,15 @@ class JoinerKernelTest {
     @Test
     void nsenterJoinersAreAddedWithinMilliseconds() throws Exception {
         manager();
-        Process ns = LiveContainers.unshare("sleep 60");
-        workloads.add(ns);
-        int init = LiveContainers.initOf(ns);
+        Process ns = Workloads.unshare("sleep 60");
+        cleanup.kill(ns);
+        int init = Workloads.initOf(ns);
         CopyOnWriteArrayList<Long> addedAt = new CopyOnWriteArrayList<>();
         CopyOnWriteArrayList<Integer> addedPids = new CopyOnWriteArrayList<>();
-        TraceSession s = manager.attach(LiveContainers.of("nsj", init), SessionOptions.events("raw_syscalls:sys_enter"),
+        FencedInstance s = manager.attach(LiveContainers.of("nsj", init), SessionOptions.events("raw_syscalls:sys_enter"),
                 new SessionListener() {
                     @Override
-                    public void pidsAdded(TraceSession t, List<ProcessInfo> p) {
+                    public void pidsAdded(FencedInstance t, List<ProcessInfo> p) {
                         addedAt.add(System.nanoTime());
                         p.forEach(x -> addedPids.add(x.pid()));
                     }
@@ -113,7 +107,7 @@ class JoinerKernelTest {
             long t0 = System.nanoTime();
             Process j = new ProcessBuilder("nsenter", "-t", Integer.toString(init), "-p", "--", "sh", "-c",
                     "sleep 1; echo -n nsjoin > /proc/self/comm; read a < /proc/uptime").start();
-            workloads.add(j);
+            cleanup.kill(j);
             assertTrue(j.waitFor(10, TimeUnit.SECONDS));
             assertTrue(addedAt.size() > before, "joiner " + i + " added");
             latencies.add((addedAt.get(before) - t0) / 1_000_000);
@@ -131,16 +125,16 @@ class JoinerKernelTest {
     @Test
     void hostPidChurnNeverEntersTheFence() throws Exception {
         manager();
-        Process ns = LiveContainers.unshare(LiveContainers.loop("ctrw", "ctrc"));
-        workloads.add(ns);
-        Container c = LiveContainers.of("churn", LiveContainers.initOf(ns));
-        TraceSession s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter", "sched:sched_process_exec"),
+        Process ns = Workloads.unshare(LiveContainers.loop("ctrw", "ctrc"));
+        cleanup.kill(ns);
+        Container c = LiveContainers.of("churn", Workloads.initOf(ns));
+        FencedInstance s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter", "sched:sched_process_exec"),
                 SessionListener.NONE);
         s.start();
         Path hostPids = tmp.resolve("hostpids");
         Process churn = new ProcessBuilder("sh", "-c", "for i in $(seq 3000); do sh -c 'echo -n hostchurn > "
                 + "/proc/self/comm; echo $$'; done").redirectOutput(hostPids.toFile()).start();
-        workloads.add(churn);
+        cleanup.kill(churn);
         Set<Integer> fenced = new HashSet<>();
         while (churn.isAlive()) {
             for (String p : s.instance().read("set_event_pid").split("\\s+")) {

@@ -1,7 +1,7 @@
 package io.nstrace.session;
 
-import io.nstrace.NstraceException;
-import io.nstrace.cli.AppContext;
+import io.nstrace.error.NstraceException;
+import io.nstrace.cli.context.AppContext;
 import io.nstrace.sys.Libc;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;

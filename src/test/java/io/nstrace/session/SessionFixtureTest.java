@@ -1,7 +1,7 @@
 package io.nstrace.session;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.Container;
 import io.nstrace.discovery.ProcFs;
 import io.nstrace.discovery.ProcessInfo;
@@ -31,16 +31,16 @@ class SessionFixtureTest {
 
     @TempDir
     Path tmp;
-    SessionManager manager;
+    FencedInstances manager;
     FakeProcTree proc;
     FixtureTraceFs fx;
 
-    SessionManager manager(String kernel) {
+    FencedInstances manager(String kernel) {
         fx = FixtureTraceFs.copy(kernel, tmp);
         proc = new FakeProcTree(tmp.resolve("proc"));
         proc.process(100, NS, "sh", List.of(100, 1), 101, 102).process(200, NS, "sleep", List.of(200, 7))
                 .process(400, OTHER_NS, "bash", List.of(400));
-        manager = new SessionManager(fx.traceFs(), new ProcFs(proc.root()), new StateDir(tmp.resolve("state")), fx,
+        manager = new FencedInstances(fx.traceFs(), new ProcFs(proc.root()), new StateDir(tmp.resolve("state")), fx,
                 false);
         return manager;
     }
@@ -58,12 +58,13 @@ class SessionFixtureTest {
             List<Integer> tids = p == 100 ? List.of(100, 101, 102) : List.of(p);
             ps.add(new ProcessInfo(p, 1, List.of(p, 1), tids, "sh", "sh", ns, 0));
         }
-        return new Container(name, "docker", null, ns, null, OTHER_NS, 1, pids[0], ps, null, null, null, null);
+        return Container.builder(name, ns).runtime("docker").parentPidnsInode(OTHER_NS).initPid(pids[0]).processes(ps)
+                .build();
     }
 
     @Test
     void defaultsFenceTheContainerAndEnableTheDefaultEvents() throws IOException {
-        TraceSession s = manager("6.18").attach(container("web", NS, 100, 200), SessionOptions.defaults(),
+        FencedInstance s = manager("6.18").attach(container("web", NS, 100, 200), SessionOptions.defaults(),
                 SessionListener.NONE);
         TraceInstance i = s.instance();
         assertTrue(i.name().matches("nstrace-web-\\d+-[0-9a-f]{8}"), i.name());
@@ -93,7 +94,7 @@ class SessionFixtureTest {
     void eventsGlobsFilterBufferAndClock() {
         SessionOptions o = SessionOptions.events("sched", "syscalls:sys_enter_open*")
                 .withFilter("common_pid != 0").withBuffer(4096, "global");
-        TraceSession s = manager("6.18").attach(container("db", NS, 100), o, SessionListener.NONE);
+        FencedInstance s = manager("6.18").attach(container("db", NS, 100), o, SessionListener.NONE);
         TraceInstance i = s.instance();
         assertEquals("4096", read(i, "buffer_size_kb"));
         assertEquals("global", read(i, "trace_clock"));
@@ -124,8 +125,8 @@ class SessionFixtureTest {
     @Test
     void lifecycleTogglesOnlyThisInstance() throws IOException {
         manager("6.18");
-        TraceSession a = manager.attach(container("a", NS, 100), SessionOptions.defaults(), SessionListener.NONE);
-        TraceSession b = manager.attach(container("b", NS, 200), SessionOptions.defaults(), SessionListener.NONE);
+        FencedInstance a = manager.attach(container("a", NS, 100), SessionOptions.defaults(), SessionListener.NONE);
+        FencedInstance b = manager.attach(container("b", NS, 200), SessionOptions.defaults(), SessionListener.NONE);
         assertThrows(NstraceException.class, a::stop);
         a.start();
         b.start();
@@ -149,10 +150,10 @@ class SessionFixtureTest {
     void joinersAreAppendedAndOutsidersNever() {
         manager("6.18");
         List<ProcessInfo> seen = new ArrayList<>();
-        TraceSession s = manager.attach(container("web", NS, 100, 200), SessionOptions.defaults(),
+        FencedInstance s = manager.attach(container("web", NS, 100, 200), SessionOptions.defaults(),
                 new SessionListener() {
                     @Override
-                    public void pidsAdded(TraceSession t, List<ProcessInfo> p) {
+                    public void pidsAdded(FencedInstance t, List<ProcessInfo> p) {
                         seen.addAll(p);
                     }
                 });
@@ -173,15 +174,15 @@ class SessionFixtureTest {
     void containerExitEndsTheSessionAndKeepsTheInstance() throws IOException {
         manager("6.18");
         List<String> calls = new ArrayList<>();
-        TraceSession s = manager.attach(container("web", NS, 100, 200), SessionOptions.defaults(),
+        FencedInstance s = manager.attach(container("web", NS, 100, 200), SessionOptions.defaults(),
                 new SessionListener() {
                     @Override
-                    public void stopping(TraceSession t) {
+                    public void stopping(FencedInstance t) {
                         calls.add("stopping");
                     }
 
                     @Override
-                    public void containerExited(TraceSession t) {
+                    public void containerExited(FencedInstance t) {
                         calls.add("exited");
                     }
                 });
@@ -201,7 +202,7 @@ class SessionFixtureTest {
     void functionTracingWritesTheFtraceFilesOn61() {
         SessionOptions o = SessionOptions.events("sched:sched_switch")
                 .withFunction(false, 0, List.of("vfs_read", "do_sys_open*"), List.of("schedule"));
-        TraceSession s = manager("6.1.0").attach(container("fn", NS, 100, 200), o, SessionListener.NONE);
+        FencedInstance s = manager("6.1.0").attach(container("fn", NS, 100, 200), o, SessionListener.NONE);
         TraceInstance i = s.instance();
         assertEquals("100 101 102 200\n", read(i, "set_event_pid"));
         assertEquals("100 101 102 200\n", read(i, "set_ftrace_pid"));
@@ -235,7 +236,7 @@ class SessionFixtureTest {
         SessionOptions o = SessionOptions.events("sched:sched_process_exec")
                 .withFunction(true, 0, List.of("vfs_read"), List.of())
                 .withGraphOptions(List.of(GraphOption.parse("noirqs"), GraphOption.parse("funcgraph-proc")));
-        TraceSession s = manager("6.12").attach(container("g", NS, 100, 200), o, SessionListener.NONE);
+        FencedInstance s = manager("6.12").attach(container("g", NS, 100, 200), o, SessionListener.NONE);
         TraceInstance i = s.instance();
         assertEquals("100 101 102 200\n", read(i, "set_ftrace_pid"));
         assertEquals("vfs_read\n", read(i, "set_ftrace_filter"));
@@ -277,7 +278,7 @@ class SessionFixtureTest {
 
     @Test
     void subBuffersAreSetWhereTheKernelHasThem() {
-        TraceSession s = manager("6.12").attach(container("sb", NS, 100), SessionOptions.events("sched")
+        FencedInstance s = manager("6.12").attach(container("sb", NS, 100), SessionOptions.events("sched")
                 .withBuffer(2048, null).withSubbuf(8), SessionListener.NONE);
         assertEquals("8", read(s.instance(), "buffer_subbuf_size_kb"));
         assertEquals("2048", read(s.instance(), "buffer_size_kb"));
@@ -297,7 +298,7 @@ class SessionFixtureTest {
     @Test
     void hostileNamesStayInsideInstances() {
         manager("6.18");
-        TraceSession s = manager.attach(container("../../x/" + "y".repeat(80) + " \n$(rm)", NS, 100),
+        FencedInstance s = manager.attach(container("../../x/" + "y".repeat(80) + " \n$(rm)", NS, 100),
                 SessionOptions.defaults(), SessionListener.NONE);
         String n = s.instance().name();
         assertTrue(n.matches("nstrace-[A-Za-z0-9_.-]+"), n);
@@ -326,7 +327,7 @@ class SessionFixtureTest {
             Files.writeString(root.resolve(f), "");
         }
         java.util.Map<Path, String> before = snapshot(root);
-        TraceSession s = manager.attach(container("g", NS, 100, 200), SessionOptions.events("sched")
+        FencedInstance s = manager.attach(container("g", NS, 100, 200), SessionOptions.events("sched")
                 .withFilter("common_pid > 0").withBuffer(2048, "global")
                 .withFunction(false, 0, List.of("vfs_read"), List.of("schedule")), SessionListener.NONE);
         s.start();

@@ -15,8 +15,8 @@ public final class SessionHolderMain {
 
     public static void main(String[] args) throws InterruptedException {
         TraceFs traceFs = TraceFs.locate(Path.of("/proc"), Optional.empty());
-        SessionManager m = SessionManager.live(traceFs, LiveContainers.PROC, new StateDir(Path.of(args[1])));
-        TraceSession s = m.attach(LiveContainers.of("held", Integer.parseInt(args[0])), SessionOptions.defaults(),
+        FencedInstances m = FencedInstances.live(traceFs, LiveContainers.PROC, new StateDir(Path.of(args[1])));
+        FencedInstance s = m.attach(LiveContainers.of("held", Integer.parseInt(args[0])), SessionOptions.defaults(),
                 SessionListener.NONE);
         s.start();
         System.out.println("READY " + s.instance().name());

@@ -1,16 +1,17 @@
 package io.nstrace.session;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.nstrace.testing.Workloads;
+import io.nstrace.testing.KernelCleanup;
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
 import io.nstrace.discovery.Container;
 import io.nstrace.testing.Require;
 import io.nstrace.tracefs.TraceFs;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -24,34 +25,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SessionKernelTest {
     @TempDir
     Path tmp;
-    SessionManager manager;
+    @RegisterExtension
+    final KernelCleanup cleanup = new KernelCleanup();
+    FencedInstances manager;
     TraceFs traceFs;
-    final List<Process> workloads = new ArrayList<>();
 
-    SessionManager manager() {
+    FencedInstances manager() {
         traceFs = new TraceFs(Require.kernel());
-        manager = SessionManager.live(traceFs, PROC, new StateDir(tmp.resolve("state")));
+        manager = cleanup.close(FencedInstances.live(traceFs, PROC, new StateDir(tmp.resolve("state"))));
         return manager;
     }
 
-    @AfterEach
-    void cleanup() {
-        if (manager != null) {
-            manager.close();
-        }
-        workloads.forEach(LiveContainers::kill);
-    }
 
     Process start(String script) throws Exception {
-        Process p = LiveContainers.unshare(script);
-        workloads.add(p);
+        Process p = Workloads.unshare(script);
+        cleanup.kill(p);
         return p;
     }
 
     Process host(String script) throws Exception {
         Process p = new ProcessBuilder("sh", "-c", script).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectErrorStream(true).start();
-        workloads.add(p);
+        cleanup.kill(p);
         return p;
     }
 
@@ -61,11 +56,11 @@ class SessionKernelTest {
         Process a = start(LiveContainers.loop("ctraw", "ctrac"));
         Process b = start(LiveContainers.loop("ctrbw", "ctrbc"));
         host(LiveContainers.loop("hostw", "hostc"));
-        Container ca = LiveContainers.of("ctr-a", LiveContainers.initOf(a));
-        Container cb = LiveContainers.of("ctr-b", LiveContainers.initOf(b));
+        Container ca = LiveContainers.of("ctr-a", Workloads.initOf(a));
+        Container cb = LiveContainers.of("ctr-b", Workloads.initOf(b));
         SessionOptions o = SessionOptions.events("raw_syscalls:sys_enter", "sched:sched_process_exec");
-        TraceSession sa = manager.attach(ca, o, SessionListener.NONE);
-        TraceSession sb = manager.attach(cb, o, SessionListener.NONE);
+        FencedInstance sa = manager.attach(ca, o, SessionListener.NONE);
+        FencedInstance sb = manager.attach(cb, o, SessionListener.NONE);
         sa.start();
         sb.start();
         Thread.sleep(1500);
@@ -99,7 +94,7 @@ class SessionKernelTest {
     void functionTracingIsRefusedUnderLockdownAndLeavesNothing() throws Exception {
         manager();
         Process a = start("sleep 30");
-        Container c = LiveContainers.of("fn", LiveContainers.initOf(a));
+        Container c = LiveContainers.of("fn", Workloads.initOf(a));
         NstraceException e = assertThrows(NstraceException.class, () -> manager.attach(c,
                 SessionOptions.defaults().withFunction(false, 0, List.of(), List.of()), SessionListener.NONE));
         assertEquals("function tracing is not permitted by this kernel (lockdown); events still work", e.getMessage());
@@ -112,11 +107,11 @@ class SessionKernelTest {
     void containerExitEndsTheSessionAndKeepsItsData() throws Exception {
         manager();
         Process a = start("i=0; while [ $i -lt 15 ]; do read x < /proc/uptime; sleep 0.05; i=$((i+1)); done");
-        Container c = LiveContainers.of("short", LiveContainers.initOf(a));
+        Container c = LiveContainers.of("short", Workloads.initOf(a));
         List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
-        TraceSession s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter"), new SessionListener() {
+        FencedInstance s = manager.attach(c, SessionOptions.events("raw_syscalls:sys_enter"), new SessionListener() {
             @Override
-            public void containerExited(TraceSession t) {
+            public void containerExited(FencedInstance t) {
                 calls.add("exited");
             }
         });
@@ -142,13 +137,13 @@ class SessionKernelTest {
     void nothingOfOursIsLeftAfterClose() throws Exception {
         manager();
         Process a = start("sleep 30");
-        TraceSession s = manager.attach(LiveContainers.of("x", LiveContainers.initOf(a)), SessionOptions.defaults(),
+        FencedInstance s = manager.attach(LiveContainers.of("x", Workloads.initOf(a)), SessionOptions.defaults(),
                 SessionListener.NONE);
         s.start();
         assertEquals(2, mine(traceFs.instanceNames()).size(), "session and watcher instances");
         s.detach();
         assertEquals(List.of(), mine(traceFs.instanceNames()), "the watcher goes with the last session");
-        manager.attach(LiveContainers.of("x", LiveContainers.initOf(a)), SessionOptions.defaults(),
+        manager.attach(LiveContainers.of("x", Workloads.initOf(a)), SessionOptions.defaults(),
                 SessionListener.NONE).start();
         manager.close();
         assertEquals(List.of(), mine(traceFs.instanceNames()));
@@ -159,7 +154,7 @@ class SessionKernelTest {
     void aRejectedFilterShowsTheKernelsWordsAndLeavesNothing() throws Exception {
         manager();
         Process a = start("sleep 30");
-        Container c = LiveContainers.of("flt", LiveContainers.initOf(a));
+        Container c = LiveContainers.of("flt", Workloads.initOf(a));
         NstraceException e = assertThrows(NstraceException.class, () -> manager.attach(c,
                 SessionOptions.events("sched:sched_switch").withFilter("nosuchfield == 1"), SessionListener.NONE));
         assertTrue(e.getMessage().startsWith("filter 'nosuchfield == 1' rejected for sched:sched_switch: ["),
@@ -167,7 +162,7 @@ class SessionKernelTest {
         assertTrue(e.getMessage().contains("event filter parse error"), e.getMessage());
         assertEquals(ExitCodes.USER, e.exitCode());
         assertEquals(List.of(), mine(traceFs.instanceNames()));
-        TraceSession ok = manager.attach(c, SessionOptions.events("sched:sched_switch").withFilter("prev_prio < 200"),
+        FencedInstance ok = manager.attach(c, SessionOptions.events("sched:sched_switch").withFilter("prev_prio < 200"),
                 SessionListener.NONE);
         assertEquals("prev_prio < 200", ok.instance().read("events/sched/sched_switch/filter").strip());
     }
@@ -176,9 +171,9 @@ class SessionKernelTest {
     void appContextCloseDetachesItsSessions() throws Exception {
         traceFs = new TraceFs(Require.kernel());
         Process a = start("sleep 30");
-        try (io.nstrace.cli.AppContext ctx = new io.nstrace.cli.AppContext(Path.of("/proc"),
+        try (io.nstrace.cli.context.AppContext ctx = new io.nstrace.cli.context.AppContext(Path.of("/proc"),
                 java.util.Optional.of(traceFs.root()), tmp.resolve("ctx-state"))) {
-            ctx.sessions().attach(LiveContainers.of("ctx", LiveContainers.initOf(a)), SessionOptions.defaults(),
+            ctx.services().sessions().attach(LiveContainers.of("ctx", Workloads.initOf(a)), SessionOptions.defaults(),
                     SessionListener.NONE).start();
             assertEquals(2, mine(traceFs.instanceNames()).size());
         }

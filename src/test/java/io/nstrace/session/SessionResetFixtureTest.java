@@ -1,6 +1,6 @@
 package io.nstrace.session;
 
-import io.nstrace.cli.AppContext;
+import io.nstrace.cli.context.AppContext;
 import io.nstrace.discovery.ProcFs;
 import io.nstrace.testing.CliRun;
 import org.junit.jupiter.api.Test;

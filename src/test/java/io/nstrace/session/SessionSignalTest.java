@@ -1,6 +1,8 @@
 package io.nstrace.session;
 
-import io.nstrace.cli.AppContext;
+import io.nstrace.testing.Workloads;
+import io.nstrace.testing.NstraceProcess;
+import io.nstrace.cli.context.AppContext;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;
 import io.nstrace.tracefs.TraceFs;
@@ -31,7 +33,7 @@ class SessionSignalTest {
 
     @AfterEach
     void cleanup() {
-        processes.forEach(LiveContainers::kill);
+        processes.forEach(Workloads::kill);
         if (traceFs != null) {
             // whatever a failed test left: only instances of the holders this test started
             for (Process p : processes) {
@@ -44,13 +46,11 @@ class SessionSignalTest {
 
     Process holder() throws Exception {
         traceFs = new TraceFs(Require.kernel());
-        Process ns = LiveContainers.unshare("sleep 60");
+        Process ns = Workloads.unshare("sleep 60");
         processes.add(ns);
-        int init = LiveContainers.initOf(ns);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process h = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), SessionHolderMain.class.getName(), Integer.toString(init),
-                tmp.resolve("state").toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        int init = Workloads.initOf(ns);
+        Process h = new ProcessBuilder(NstraceProcess.java(SessionHolderMain.class.getName(), Integer.toString(init),
+                tmp.resolve("state").toString())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         processes.add(h);
         BufferedReader out = new BufferedReader(new InputStreamReader(h.getInputStream()));
         String line = out.readLine();
@@ -81,13 +81,10 @@ class SessionSignalTest {
         assertEquals(2, owned(h.pid()).size());
         try (AppContext ctx = new AppContext(Path.of("/proc"), Optional.of(traceFs.root()), tmp.resolve("state"))) {
             assertEquals("nstrace: 2 orphaned tracing sessions (owner gone); run 'nstrace reset'",
-                    ctx.orphanWarning());
+                    ctx.services().orphanWarning());
         }
         // the real entry point, as a user runs it: the start-up warning on stderr, then reset
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "io.nstrace.Main", "--tracefs", traceFs.root().toString(),
-                "reset");
+        ProcessBuilder pb = new ProcessBuilder(NstraceProcess.command("--tracefs", traceFs.root().toString(), "reset"));
         pb.environment().put("NSTRACE_STATE_DIR", tmp.resolve("state").toString());
         Path out = tmp.resolve("reset.out");
         Path err = tmp.resolve("reset.err");
@@ -98,7 +95,7 @@ class SessionSignalTest {
         assertTrue(Files.readString(out).endsWith("removed 2 instance(s), 2 state file(s)\n"),
                 Files.readString(out));
         try (AppContext ctx = new AppContext(Path.of("/proc"), Optional.of(traceFs.root()), tmp.resolve("state"))) {
-            assertEquals("", ctx.orphanWarning());
+            assertEquals("", ctx.services().orphanWarning());
             assertEquals("nothing to reset\n", CliRun.run(ctx, "reset").out());
         }
         assertEquals(List.of(), owned(h.pid()));

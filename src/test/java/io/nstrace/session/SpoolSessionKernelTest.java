@@ -1,6 +1,6 @@
 package io.nstrace.session;
 
-import io.nstrace.cli.AppContext;
+import io.nstrace.cli.context.AppContext;
 import io.nstrace.discovery.Container;
 import io.nstrace.testing.CliRun;
 import io.nstrace.testing.Require;
@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shell's sessions ({@link Recordings}) against the live kernel: a spool that fills stops the session with
+ * The shell's sessions ({@link SessionTable}) against the live kernel: a spool that fills stops the session with
  * the reason in its status; bytes spooled show while it runs; forks inside are not joiners, an nsenter is; and
  * {@code reset} after a SIGKILLed recorder removes its spool with its instance.
  */
@@ -48,21 +48,21 @@ class SpoolSessionKernelTest {
         return t;
     }
 
-    private Recordings recordings() {
+    private SessionTable recordings() {
         TraceFs traceFs = new TraceFs(Require.kernel());
-        SessionManager m = keep(SessionManager.live(traceFs, LiveContainers.PROC, new StateDir(tmp.resolve("state"))));
-        return keep(new Recordings(() -> m, () -> LiveContainers.PROC));
+        FencedInstances m = keep(FencedInstances.live(traceFs, LiveContainers.PROC, new StateDir(tmp.resolve("state"))));
+        return keep(new SessionTable(() -> m, () -> LiveContainers.PROC));
     }
 
     @Test
     void aFullSpoolStopsTheSessionWithTheReasonInItsStatus() throws Exception {
-        Recordings rs = recordings();
+        SessionTable rs = recordings();
         Tmpfs spool = keep(Tmpfs.mount(tmp.resolve("x"), "7m"));
         Storm storm = keep(Storm.dd());
         String name = rs.attach(LiveContainers.of("spool-full", (int) storm.init()), SessionOptions.defaults(),
                 spool.dir());
         rs.start(name);
-        Recordings.Status s = awaitFailure(rs);
+        SessionTable.Status s = awaitFailure(rs);
         assertEquals(SessionState.STOPPED, s.state());
         assertTrue(s.failure().startsWith("spool " + spool.dir() + " full (No space left on device): stopped after"),
                 s.failure());
@@ -75,9 +75,9 @@ class SpoolSessionKernelTest {
         }
     }
 
-    private static Recordings.Status awaitFailure(Recordings rs) throws InterruptedException {
+    private static SessionTable.Status awaitFailure(SessionTable rs) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
-            Recordings.Status s = rs.status().getFirst();
+            SessionTable.Status s = rs.status().getFirst();
             if (s.failure() != null && s.state() != SessionState.RUNNING) {
                 return s;
             }
@@ -88,14 +88,14 @@ class SpoolSessionKernelTest {
 
     @Test
     void statusShowsBytesWhileRunningAndCountsOnlyProcessesThatEnteredAsJoiners() throws Exception {
-        Recordings rs = recordings();
+        SessionTable rs = recordings();
         Storm storm = keep(Storm.start("while :; do /bin/true; dd if=/dev/zero of=/dev/null bs=1 count=20000 "
                 + "2>/dev/null; sleep 0.05; done"));
         String name = rs.attach(LiveContainers.of("spool-status", (int) storm.init()), SessionOptions.defaults(),
                 tmp.resolve("spool"));
         rs.start(name);
         Thread.sleep(2500);
-        Recordings.Status s = rs.status().getFirst();
+        SessionTable.Status s = rs.status().getFirst();
         assertEquals(SessionState.RUNNING, s.state());
         assertTrue(s.bytes() > 0, "bytes spooled show while running: " + s);
         assertEquals(0, s.joiners(), "dozens of forks inside are not joiners: " + s);

@@ -1,11 +1,10 @@
 package io.nstrace.session;
 
-import io.nstrace.format.ContainerMap;
-import io.nstrace.format.HeaderPage;
+import io.nstrace.testing.TraceDataBuilder;
+import io.nstrace.format.ringbuffer.HeaderPage;
 import io.nstrace.format.TraceData;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -22,14 +21,9 @@ class TraceFollowerTest {
                 \tfield: int overwrite;\toffset:8;\tsize:1;\tsigned:1;
                 \tfield: char data;\toffset:16;\tsize:4080;\tsigned:0;
                 """);
-        return new TraceData(4096, ByteOrder.LITTLE_ENDIAN, hp, "", List.of(), Map.of(), new byte[0], new byte[0], "",
-                2, new TraceData.Options("", "[local]", null, "t", ContainerMap.empty()), List.of(
-                new TraceData.Buffer("", "local", List.of(cpu(0, "web0", cpu0Bytes), cpu(1, "web1", cpu1Bytes))),
-                new TraceData.Buffer("db", "local", List.of(cpu(0, "db0", dbBytes)))));
-    }
-
-    private static TraceData.CpuData cpu(int cpu, String file, long bytes) {
-        return new TraceData.CpuData(cpu, new TraceData.PageSource(Path.of(file), 0, bytes), "");
+        return TraceDataBuilder.withHeaderPage(hp).cpuCount(2)
+                .cpu("", 0, Path.of("web0"), 0, cpu0Bytes, "").cpu("", 1, Path.of("web1"), 0, cpu1Bytes, "")
+                .cpu("db", 0, Path.of("db0"), 0, dbBytes, "").build();
     }
 
     private static List<List<Long>> ranges(TraceData d) {

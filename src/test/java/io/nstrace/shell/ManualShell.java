@@ -1,6 +1,6 @@
 package io.nstrace.shell;
 
-import io.nstrace.cli.AppContext;
+import io.nstrace.cli.context.AppContext;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -21,10 +21,10 @@ final class ManualShell {
     public static void main(String[] args) throws IOException {
         try (AppContext context = new AppContext(Path.of("/proc"), Optional.empty());
              Terminal terminal = TerminalBuilder.builder().system(true).nativeSignals(true).build()) {
-            context.containerNames(() -> List.of("db-7", "web-1", "web-2"));
-            context.statusSource(() -> List.of("web-1  running  " + System.currentTimeMillis() / 1000 % 1000
+            context.shell().containerNames(() -> List.of("db-7", "web-1", "web-2"));
+            context.shell().statusSource(() -> List.of("web-1  running  " + System.currentTimeMillis() / 1000 % 1000
                     + " ev/s  lost 0"));
-            context.exitGuard(() -> "1 session holds a trace that was not dumped");
+            context.shell().exitGuard(() -> "1 session holds a trace that was not dumped");
             Path history = Path.of(args.length > 0 ? args[0] : "/tmp/nstrace-manual-history");
             System.exit(new TraceShell(context, () -> TestCommands.model(context, terminal.writer(),
                     terminal.writer()), terminal, true, history).run());

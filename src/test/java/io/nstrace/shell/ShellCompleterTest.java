@@ -1,6 +1,6 @@
 package io.nstrace.shell;
 
-import io.nstrace.cli.AppContext;
+import io.nstrace.cli.context.AppContext;
 import org.jline.reader.Candidate;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -48,7 +48,7 @@ class ShellCompleterTest {
         Files.writeString(tracefs.resolve("available_events"),
                 "sched:sched_switch\nsched:sched_wakeup\nsyscalls:sys_enter_openat\nsignal:signal_generate\n");
         context = new AppContext(Path.of("/proc"), Optional.of(tracefs));
-        context.containerNames(containers::get);
+        context.shell().containerNames(containers::get);
         CommandLine cmd = TestCommands.model(context, new PrintWriter(new StringWriter()),
                 new PrintWriter(new StringWriter()));
         Path work = Files.createDirectories(tmp.resolve("work"));
@@ -139,10 +139,10 @@ class ShellCompleterTest {
 
     @Test
     void completingALineWithGlobalOptionsLeavesTheContextAlone() {
-        Path before = context.proc();
+        Path before = context.roots().proc();
         assertTrue(offered("--proc /elsewhere --verbose shape --f").contains("--format"));
-        assertEquals(before, context.proc(), "completion parses the line, which must not change the roots");
-        assertFalse(context.verbose());
+        assertEquals(before, context.roots().proc(), "completion parses the line, which must not change the roots");
+        assertFalse(context.roots().verbose());
     }
 
     @Test

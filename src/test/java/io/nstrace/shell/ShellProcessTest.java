@@ -1,13 +1,13 @@
 package io.nstrace.shell;
 
-import io.nstrace.ExitCodes;
+import io.nstrace.testing.NstraceProcess;
+import io.nstrace.error.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,10 +21,7 @@ class ShellProcessTest {
     }
 
     private static Result nstrace(String stdin, String... args) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.nstrace.Main"));
-        command.addAll(List.of(args));
+        List<String> command = NstraceProcess.command(args);
         Path err = Files.createTempFile("nstrace-shell-err", ".txt");
         try {
             Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();

@@ -1,11 +1,12 @@
 package io.nstrace.shell;
 
+import io.nstrace.testing.Workloads;
 import io.nstrace.discovery.ContainerDiscovery;
 import io.nstrace.discovery.Selectors;
 import io.nstrace.format.EventReader;
 import io.nstrace.format.TraceData;
-import io.nstrace.format.TraceDatReader;
-import io.nstrace.format.TraceEvent;
+import io.nstrace.format.tracedat.TraceDatReader;
+import io.nstrace.format.ringbuffer.TraceEvent;
 import io.nstrace.testing.Require;
 import io.nstrace.testing.Runtimes;
 import org.junit.jupiter.api.AfterEach;
@@ -64,18 +65,9 @@ class ShellSessionKernelTest {
     private int unshareLoop(String marker) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(marker));
         Files.createSymbolicLink(dir.resolve("true"), Path.of("/bin/true"));
-        Process p = new ProcessBuilder("unshare", "-p", "-f", "--mount-proc", "sh", "-c",
-                "while :; do " + dir.resolve("true") + "; sleep 0.02; done")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = Workloads.unshare("while :; do " + dir.resolve("true") + "; sleep 0.02; done");
         workloads.add(p);
-        for (int i = 0; i < 200; i++) {
-            List<ProcessHandle> children = p.children().toList();
-            if (!children.isEmpty()) {
-                return (int) children.getFirst().pid();
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("unshare started no namespace");
+        return Workloads.initOf(p);
     }
 
     /** The name discovery gives the container with this init PID, as the shell will name its session. */

@@ -1,8 +1,9 @@
 package io.nstrace.shell;
 
-import io.nstrace.cli.AppContext;
-import io.nstrace.cli.Cli;
-import io.nstrace.format.TraceDatReader;
+import io.nstrace.Commands;
+
+import io.nstrace.cli.context.AppContext;
+import io.nstrace.format.tracedat.TraceDatReader;
 import io.nstrace.testing.FixtureHost;
 import org.jline.reader.Candidate;
 import org.jline.reader.LineReader;
@@ -43,7 +44,7 @@ class ShellSessionsTest {
     void setUp() {
         host = FixtureHost.create(tmp);
         context = host.context();
-        context.inShell(false); // the shell sets it
+        context.shell().inShell(false); // the shell sets it
     }
 
     @AfterEach
@@ -60,7 +61,7 @@ class ShellSessionsTest {
         try (Terminal terminal = new DumbTerminal("test", Terminal.TYPE_DUMB,
                 new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)), out, StandardCharsets.UTF_8)) {
             PrintWriter errWriter = new PrintWriter(err, true);
-            int rc = new TraceShell(context, () -> Cli.create(context, terminal.writer(), errWriter), terminal, false,
+            int rc = new TraceShell(context, () -> Commands.create(context, terminal.writer(), errWriter), terminal, false,
                     null).run();
             terminal.flush();
             return new Run(rc, out.toString(StandardCharsets.UTF_8).replace("\r", ""), err.toString());
@@ -73,8 +74,8 @@ class ShellSessionsTest {
         Run attach = shell("attach --spool " + host.spool() + " web db\n");
         assertEquals(List.of("attached web (2 pids); 'start web' begins tracing",
                 "attached db (1 pids); 'start db' begins tracing"), attach.out().lines().toList());
-        host.feedPage(context.recordings().get("web").session().instance());
-        host.feedPage(context.recordings().get("db").session().instance());
+        host.feedPage(context.services().sessionTable().get("web").session().instance());
+        host.feedPage(context.services().sessionTable().get("db").session().instance());
         Run r = shell("start --all\nstop db\nstart nope\nstop web\ndump web -o " + web + "\nstatus\nexit\n");
         assertEquals(List.of("nstrace start: no session 'nope'; sessions: web, db",
                 "nstrace shell: 1 trace not dumped; exiting"), r.err().lines().toList(), "db's trace was not dumped");
@@ -91,7 +92,7 @@ class ShellSessionsTest {
     }
 
     private List<String> complete(String line) throws IOException {
-        ShellCompleter completer = new ShellCompleter(Cli.create(context, new PrintWriter(new StringWriter()),
+        ShellCompleter completer = new ShellCompleter(Commands.create(context, new PrintWriter(new StringWriter()),
                 new PrintWriter(new StringWriter())).getCommandSpec(), context, tmp, tmp);
         try (Terminal terminal = new DumbTerminal("t", Terminal.TYPE_DUMB, new ByteArrayInputStream(new byte[0]),
                 new ByteArrayOutputStream(), StandardCharsets.UTF_8)) {
@@ -108,9 +109,9 @@ class ShellSessionsTest {
     void sessionNamesCompleteForStartStopDumpDetach() throws IOException {
         assertEquals(List.of("db", "web"), complete("attach "), "containers from a fresh discovery");
         assertEquals(List.of(), complete("start "));
-        context.inShell(true);
-        context.recordings();
-        assertEquals(0, Cli.create(context, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
+        context.shell().inShell(true);
+        context.services().sessionTable();
+        assertEquals(0, Commands.create(context, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
                 .execute("attach", "--spool", host.spool().toString(), "web", "db"));
         assertEquals(List.of("db", "web"), complete("start "));
         assertEquals(List.of("web"), complete("stop w"));

@@ -1,8 +1,9 @@
 package io.nstrace.shell;
 
-import io.nstrace.NstraceException;
-import io.nstrace.cli.AppContext;
-import io.nstrace.cli.Cli;
+import io.nstrace.Commands;
+
+import io.nstrace.error.NstraceException;
+import io.nstrace.cli.context.AppContext;
 import io.nstrace.cli.ContainerCandidates;
 import io.nstrace.cli.EventCandidates;
 import io.nstrace.cli.NstraceCommand;
@@ -30,7 +31,7 @@ final class TestCommands {
 
     /** The real model with the test commands added. */
     static CommandLine model(AppContext context, PrintWriter out, PrintWriter err) {
-        CommandLine cmd = Cli.create(context, out, err);
+        CommandLine cmd = Commands.create(context, out, err);
         cmd.addSubcommand(new CommandLine(new Echo(), cmd.getFactory()));
         cmd.addSubcommand(new CommandLine(new Fail(), cmd.getFactory()));
         cmd.addSubcommand(new CommandLine(new Block(), cmd.getFactory()));
@@ -53,7 +54,7 @@ final class TestCommands {
         @Override
         public Integer call() {
             AppContext c = parent.context();
-            spec.commandLine().getOut().println("words=" + words + " proc=" + c.proc() + " verbose=" + c.verbose());
+            spec.commandLine().getOut().println("words=" + words + " proc=" + c.roots().proc() + " verbose=" + c.roots().verbose());
             return 0;
         }
     }

@@ -1,7 +1,7 @@
 package io.nstrace.shell;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.cli.AppContext;
+import io.nstrace.error.ExitCodes;
+import io.nstrace.cli.context.AppContext;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.AfterEach;
@@ -128,7 +128,7 @@ class TraceShellTest {
     void aNestedShellIsRefused() throws IOException {
         Run r = run("shell\n", false);
         assertEquals("nstrace shell: already in the shell\n", r.err());
-        assertFalse(context.inShell(), "the flag is cleared when the shell ends");
+        assertFalse(context.shell().inShell(), "the flag is cleared when the shell ends");
     }
 
     @Test
@@ -146,7 +146,7 @@ class TraceShellTest {
 
     @Test
     void exitGuardAsksOnATerminal() throws IOException {
-        context.exitGuard(() -> "1 session holds a trace that was not dumped");
+        context.shell().exitGuard(() -> "1 session holds a trace that was not dumped");
         Run no = run(new ByteArrayInputStream("exit\n\necho stayed\nexit\ny\n".getBytes()), true, null);
         assertTrue(no.out().contains("1 session holds a trace that was not dumped; exit anyway? [y/N] "), no.out());
         assertTrue(no.out().contains("words=[stayed]"), "an empty answer means no: " + no.out());
@@ -157,11 +157,11 @@ class TraceShellTest {
 
     @Test
     void exitGuardTellsAScriptAndExits() throws IOException {
-        context.exitGuard(() -> "2 sessions hold traces that were not dumped");
+        context.shell().exitGuard(() -> "2 sessions hold traces that were not dumped");
         Run r = run("exit\necho never\n", false);
         assertEquals("nstrace shell: 2 sessions hold traces that were not dumped; exiting\n", r.err());
         assertFalse(r.out().contains("never"), r.out());
-        context.exitGuard(() -> null);
+        context.shell().exitGuard(() -> null);
         assertEquals("", run("exit\n", false).err(), "a null warning means nothing is pending");
     }
 

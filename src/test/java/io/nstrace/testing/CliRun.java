@@ -1,7 +1,8 @@
 package io.nstrace.testing;
 
-import io.nstrace.cli.AppContext;
-import io.nstrace.cli.Cli;
+import io.nstrace.Commands;
+
+import io.nstrace.cli.context.AppContext;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,7 +15,7 @@ public record CliRun(int exitCode, String out, String err) {
     public static CliRun run(AppContext context, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int rc = Cli.create(context, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        int rc = Commands.create(context, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
         return new CliRun(rc, out.toString(), err.toString());
     }
 

@@ -1,9 +1,9 @@
 package io.nstrace.testing;
 
-import io.nstrace.cli.AppContext;
+import io.nstrace.cli.context.AppContext;
 import io.nstrace.discovery.ProcFs;
 import io.nstrace.session.FixtureTraceFs;
-import io.nstrace.session.SessionManager;
+import io.nstrace.session.FencedInstances;
 import io.nstrace.session.StateDir;
 
 import java.io.IOException;
@@ -35,9 +35,9 @@ public record FixtureHost(AppContext context, FixtureTraceFs traceFs, Path spool
         fake.file("var/lib/docker/containers/" + DB + "/config.v2.json", "{\"Name\":\"/db\"}");
         FixtureTraceFs fx = FixtureTraceFs.copy("6.18", tmp);
         AppContext context = new AppContext(fake.root(), Optional.of(fx.traceFs().root()), tmp.resolve("state"));
-        context.sessions(new SessionManager(fx.traceFs(), new ProcFs(fake.root()), new StateDir(tmp.resolve("state")),
+        context.services().sessions(new FencedInstances(fx.traceFs(), new ProcFs(fake.root()), new StateDir(tmp.resolve("state")),
                 fx, false));
-        context.inShell(true);
+        context.shell().inShell(true);
         return new FixtureHost(context, fx, tmp.resolve("spool"));
     }
 

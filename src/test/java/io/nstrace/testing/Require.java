@@ -12,14 +12,16 @@ import java.util.stream.Collectors;
 
 /**
  * Gates the tests that need something real: the live kernel's tracefs, Docker, Podman, the second kernel
- * (vm). Where the thing is missing the test is skipped, unless NSTRACE_REQUIRE names it (CI sets
- * {@code NSTRACE_REQUIRE=kernel,docker,podman,vm}): then it fails, so a green CI run proves it ran.
+ * (vm), trace-cmd and asciidoctor. Where the thing is missing the test is skipped, unless NSTRACE_REQUIRE names it (CI sets
+ * {@code NSTRACE_REQUIRE=kernel,docker,podman,vm,trace-cmd,asciidoctor}): then it fails, so a green CI run proves it ran.
  */
 public final class Require {
     public static final String KERNEL = "kernel";
     public static final String DOCKER = "docker";
     public static final String PODMAN = "podman";
     public static final String VM = "vm";
+    public static final String TRACE_CMD = "trace-cmd";
+    public static final String ASCIIDOCTOR = "asciidoctor";
 
     private static final Set<String> REQUIRED = Arrays.stream(
                     System.getenv().getOrDefault("NSTRACE_REQUIRE", "").split(","))
@@ -50,6 +52,16 @@ public final class Require {
         that(KERNEL, root != null && Files.isDirectory(root.resolve("instances"))
                 && Files.exists(root.resolve("set_event_pid")), "no tracefs with instances/ and set_event_pid");
         return root;
+    }
+
+    /** trace-cmd installed (the oracle for trace.dat): /usr/bin/trace-cmd. */
+    public static void traceCmd() {
+        that(TRACE_CMD, Files.isExecutable(Path.of("/usr/bin/trace-cmd")), "/usr/bin/trace-cmd not installed");
+    }
+
+    /** asciidoctor installed, so the build's man-roff profile made the roff man pages. */
+    public static void asciidoctor() {
+        that(ASCIIDOCTOR, Files.isExecutable(Path.of("/usr/bin/asciidoctor")), "/usr/bin/asciidoctor not installed");
     }
 
     /** A Docker daemon that answers, with the busybox:local image imported. */

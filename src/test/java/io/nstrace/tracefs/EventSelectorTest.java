@@ -1,7 +1,7 @@
 package io.nstrace.tracefs;
 
-import io.nstrace.ExitCodes;
-import io.nstrace.NstraceException;
+import io.nstrace.error.ExitCodes;
+import io.nstrace.error.NstraceException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

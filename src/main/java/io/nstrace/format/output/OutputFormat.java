@@ -1,0 +1,21 @@
+package io.nstrace.format.output;
+
+/** What a trace is written as: trace-cmd's trace.dat, report-like text, JSON Lines, or a per-container summary. */
+public enum OutputFormat {
+    dat, text, json, summary;
+
+    /** The format a file name suggests ({@code .dat} → dat, {@code .json}/{@code .jsonl} → json, {@code .txt} → text). */
+    public static OutputFormat forFileName(String name, OutputFormat fallback) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        if (n.endsWith(".dat")) {
+            return dat;
+        }
+        if (n.endsWith(".json") || n.endsWith(".jsonl")) {
+            return json;
+        }
+        if (n.endsWith(".txt")) {
+            return text;
+        }
+        return fallback;
+    }
+}
