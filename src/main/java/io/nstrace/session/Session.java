@@ -290,8 +290,13 @@ public final class Session implements SessionListener, AutoCloseable {
             }
         }
         Path dir = spoolDir;
-        if (dir != null) {
+        // the command's own thread may still be folding a segment into the directory (no lock here): sweep
+        // again until it is gone, for at most a second
+        for (int i = 0; dir != null && Files.exists(dir) && i < 20; i++) {
             deleteTree(dir);
+            if (Files.exists(dir)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            }
         }
     }
 

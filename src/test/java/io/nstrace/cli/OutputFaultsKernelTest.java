@@ -43,19 +43,8 @@ class OutputFaultsKernelTest {
 
     private int container() throws Exception {
         traceFs = new TraceFs(Require.kernel());
-        workload = new ProcessBuilder("unshare", "-p", "-f", "--mount-proc", "sh", "-c",
-                "while :; do /bin/ls / > /dev/null; sleep 0.05; done").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Path children = Path.of("/proc", Long.toString(workload.pid()), "task", Long.toString(workload.pid()),
-                "children");
-        for (int i = 0; i < 300; i++) {
-            String c = Files.exists(children) ? Files.readString(children).strip() : "";
-            if (!c.isEmpty()) {
-                return Integer.parseInt(c.split(" ")[0]);
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("unshare started no namespace");
+        workload = io.nstrace.testing.Workloads.unshare("while :; do /bin/ls / > /dev/null; sleep 0.05; done");
+        return io.nstrace.testing.Workloads.initOf(workload);
     }
 
     private List<String> ownInstances() {

@@ -91,19 +91,9 @@ class ProcessFaultsKernelTest {
 
     private int container() throws Exception {
         traceFs = new TraceFs(Require.kernel());
-        Process ns = new ProcessBuilder("unshare", "-p", "-f", "--mount-proc", "sh", "-c",
-                "while :; do /bin/ls / > /dev/null; sleep 0.05; done").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process ns = io.nstrace.testing.Workloads.unshare("while :; do /bin/ls / > /dev/null; sleep 0.05; done");
         processes.add(ns);
-        Path children = Path.of("/proc", Long.toString(ns.pid()), "task", Long.toString(ns.pid()), "children");
-        for (int i = 0; i < 300; i++) {
-            String c = Files.exists(children) ? Files.readString(children).strip() : "";
-            if (!c.isEmpty()) {
-                return Integer.parseInt(c.split(" ")[0]);
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("unshare started no namespace");
+        return io.nstrace.testing.Workloads.initOf(ns);
     }
 
     private static List<String> java() {
