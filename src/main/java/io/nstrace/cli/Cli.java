@@ -73,6 +73,22 @@ public final class Cli {
         return create(context, out, err, extras);
     }
 
+    /**
+     * What {@code nstrace --version} prints, when {@code args} are just that (or {@code -V}): the version needs no
+     * command model at all, and picocli's classes alone (class files too old for the class-data archive) cost
+     * more start-up than the JVM itself. Empty for any other command line.
+     */
+    public static java.util.Optional<String> versionOnly(String[] args) {
+        if (args.length != 1 || !args[0].equals("--version") && !args[0].equals("-V")) {
+            return java.util.Optional.empty();
+        }
+        StringBuilder text = new StringBuilder();
+        for (String line : new VersionProvider().getVersion()) {
+            text.append(line).append(System.lineSeparator());
+        }
+        return java.util.Optional.of(text.toString());
+    }
+
     /** Only the root's --help/-h or --version/-V (and global options): no subcommand's model is needed. */
     static boolean rootHelpOrVersion(String[] args) {
         boolean asked = false;

@@ -40,6 +40,9 @@ class NstraceCommandTest {
             }
         }
         assertTrue(CliRun.run(Path.of("/proc"), null, "--help").out().contains("record      Trace containers"));
+        // Main prints a lone --version without any model: the same text
+        assertEquals(CliRun.run(Path.of("/proc"), null, "--version").out(), Cli.versionOnly(new String[] {"-V"}).get());
+        assertTrue(Cli.versionOnly(new String[] {"--version", "--verbose"}).isEmpty());
         assertFalse(Cli.rootHelpOrVersion(new String[] {"ps", "--help"}));
         assertFalse(Cli.rootHelpOrVersion(new String[] {"--help", "--frob"}));
         assertFalse(Cli.rootHelpOrVersion(new String[] {"--verbose"}));
