@@ -14,9 +14,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The few libc calls NIO lacks, each bound through FFM on its first use (a holder class per call: binding a
- * downcall costs 10-15 ms on a cold JVM, and most commands need only a few). Every call captures errno and every
- * return value is checked: a failure becomes a {@link NativeException} naming the call and its target.
+ * The few libc calls NIO lacks, bound once through FFM. Every call captures errno and every return value is
+ * checked: a failure becomes a {@link NativeException} naming the call and its target.
  */
 public final class Libc {
     public static final int O_RDONLY = 0;
@@ -32,52 +31,28 @@ public final class Libc {
             java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
 
-    private static final class OpenCall {
-        static final MethodHandle H = bind("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
-                Linker.Option.firstVariadicArg(2));
-    }
-    private static final class CloseCall {
-        static final MethodHandle H = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-    private static final class IoctlCall {
-        static final MethodHandle H = bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
-                Linker.Option.firstVariadicArg(2));
-    }
-    private static final class MountCall {
-        static final MethodHandle H = bind("mount",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    }
-    private static final class MkfifoCall {
-        static final MethodHandle H = bind("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    }
-    private static final class WriteCall {
-        static final MethodHandle H = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    }
-    private static final class RmdirCall {
-        static final MethodHandle H = bind("rmdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    }
-    private static final class KillCall {
-        static final MethodHandle H = bind("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-    private static final class SigactionCall {
-        static final MethodHandle H = bind("sigaction",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    }
+    private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle IOCTL = bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle MOUNT = bind("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle MKFIFO = bind("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle RMDIR = bind("rmdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle KILL = bind("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SIGACTION = bind("sigaction",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     /** glibc's struct sigaction: handler, 128-byte mask, flags, restorer (152 bytes on x86_64 and aarch64). */
     private static final long SIGACTION_SIZE = 152;
     private static final long SIG_IGN = 1;
-    private static final class IsattyCall {
-        static final MethodHandle H = LINKER.downcallHandle(
-                LINKER.defaultLookup().find("isatty").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-    private static final class GetuidCall {
-        static final MethodHandle H = LINKER.downcallHandle(
-                LINKER.defaultLookup().find("geteuid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
-    }
-    private static final class StrerrorCall {
-        static final MethodHandle H = LINKER.downcallHandle(
-                LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    }
+    private static final MethodHandle ISATTY = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("isatty").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETUID = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("geteuid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private Libc() {
     }
@@ -93,7 +68,7 @@ public final class Libc {
     public static int open(String path, int flags) throws NativeException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int fd = (int) OpenCall.H.invokeExact(state, arena.allocateFrom(path), flags);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags);
             if (fd < 0) {
                 throw new NativeException("open", path, errno(state));
             }
@@ -108,7 +83,7 @@ public final class Libc {
     /** Closes a descriptor; errors on close are not actionable and are ignored. */
     public static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) CloseCall.H.invokeExact(arena.allocate(CALL_STATE), fd);
+            int ignored = (int) CLOSE.invokeExact(arena.allocate(CALL_STATE), fd);
         } catch (Throwable t) {
             throw new IllegalStateException("close " + fd, t);
         }
@@ -118,7 +93,7 @@ public final class Libc {
     public static int ioctl(int fd, long request, MemorySegment arg, String target) throws NativeException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) IoctlCall.H.invokeExact(state, fd, request, arg);
+            int rc = (int) IOCTL.invokeExact(state, fd, request, arg);
             if (rc < 0) {
                 throw new NativeException("ioctl 0x" + Long.toHexString(request), target, errno(state));
             }
@@ -134,7 +109,7 @@ public final class Libc {
     public static void mount(String source, String target, String fstype, long flags) throws NativeException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) MountCall.H.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target),
+            int rc = (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target),
                     arena.allocateFrom(fstype), flags, MemorySegment.NULL);
             if (rc < 0) {
                 throw new NativeException("mount " + fstype + " on", target, errno(state));
@@ -158,7 +133,7 @@ public final class Libc {
             MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
             long done = 0;
             while (done < data.length) {
-                long n = (long) WriteCall.H.invokeExact(state, fd, buf.asSlice(done), (long) data.length - done);
+                long n = (long) WRITE.invokeExact(state, fd, buf.asSlice(done), (long) data.length - done);
                 if (n < 0) {
                     int errno = errno(state);
                     if (errno != Errno.EINTR) {
@@ -181,7 +156,7 @@ public final class Libc {
     public static void rmdir(String path) throws NativeException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) RmdirCall.H.invokeExact(state, arena.allocateFrom(path));
+            int rc = (int) RMDIR.invokeExact(state, arena.allocateFrom(path));
             if (rc < 0) {
                 throw new NativeException("rmdir", path, errno(state));
             }
@@ -196,7 +171,7 @@ public final class Libc {
     public static void mkfifo(String path, int mode) throws NativeException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) MkfifoCall.H.invokeExact(state, arena.allocateFrom(path), mode);
+            int rc = (int) MKFIFO.invokeExact(state, arena.allocateFrom(path), mode);
             if (rc < 0) {
                 throw new NativeException("mkfifo", path, errno(state));
             }
@@ -211,7 +186,7 @@ public final class Libc {
     public static void kill(int pid, int signal) throws NativeException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) KillCall.H.invokeExact(state, pid, signal);
+            int rc = (int) KILL.invokeExact(state, pid, signal);
             if (rc < 0) {
                 throw new NativeException("kill -" + signal, Integer.toString(pid), errno(state));
             }
@@ -231,7 +206,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment old = arena.allocate(SIGACTION_SIZE, 8);
-            int rc = (int) SigactionCall.H.invokeExact(state, signal, MemorySegment.NULL, old);
+            int rc = (int) SIGACTION.invokeExact(state, signal, MemorySegment.NULL, old);
             if (rc < 0) {
                 throw new NativeException("sigaction", "signal " + signal, errno(state));
             }
@@ -239,7 +214,7 @@ public final class Libc {
                 return false;
             }
             MemorySegment dfl = arena.allocate(SIGACTION_SIZE, 8); // zeroed: SIG_DFL, empty mask, no flags
-            rc = (int) SigactionCall.H.invokeExact(state, signal, dfl, MemorySegment.NULL);
+            rc = (int) SIGACTION.invokeExact(state, signal, dfl, MemorySegment.NULL);
             if (rc < 0) {
                 throw new NativeException("sigaction SIG_DFL", "signal " + signal, errno(state));
             }
@@ -254,7 +229,7 @@ public final class Libc {
     /** Whether descriptor {@code fd} (0 stdin, 1 stdout, 2 stderr) is a terminal. */
     public static boolean isatty(int fd) {
         try {
-            return (int) IsattyCall.H.invokeExact(fd) == 1;
+            return (int) ISATTY.invokeExact(fd) == 1;
         } catch (Throwable t) {
             return false;
         }
@@ -263,7 +238,7 @@ public final class Libc {
     /** The effective user id of this process. */
     public static int geteuid() {
         try {
-            return (int) GetuidCall.H.invokeExact();
+            return (int) GETUID.invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException("geteuid", t);
         }
@@ -272,7 +247,7 @@ public final class Libc {
     /** The C library's text for an errno value. */
     public static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) StrerrorCall.H.invokeExact(errno);
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
             return s.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
