@@ -10,6 +10,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        java.util.Optional<String> version = io.nstrace.cli.Cli.versionOnly(args);
+        if (version.isPresent()) {
+            System.out.print(version.get());
+            System.out.flush();
+            System.exit(io.nstrace.error.ExitCodes.OK);
+        }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         // as if SIGINT had not been inherited ignored (a background job of a script): Ctrl-C/kill -INT stop nstrace

@@ -3,6 +3,7 @@ package io.nstrace.cli;
 import io.nstrace.cli.context.AppContext;
 import picocli.CommandLine;
 import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -21,13 +22,15 @@ public final class Cli {
             StatusCommand.class, DetachCommand.class, ResetCommand.class);
     /** Global options that take a value: the word after them is not the subcommand. */
     private static final Set<String> VALUED_GLOBALS = Set.of("--proc", "--tracefs");
+    /** The root's own information options. */
+    private static final Set<String> ROOT_INFO = Set.of("-h", "--help", "-V", "--version");
 
     private Cli() {
     }
 
     /** The whole model: for the shell, completion, man pages and help. */
     public static CommandLine create(AppContext context, PrintWriter out, PrintWriter err, List<Class<?>> extras) {
-        return build(context, out, err, all(extras));
+        return build(context, out, err, all(extras), List.of());
     }
 
     /** help, the visible extras, this package's commands, the hidden extras. */
@@ -48,22 +51,70 @@ public final class Cli {
     /**
      * The model for one command line: when {@code args} name a subcommand, only that one is built. picocli
      * reads every command's annotations when it builds a model (about 100 ms for all of nstrace's on a cold
-     * JVM), which a one-shot {@code nstrace ps} should not pay; anything else (no command, a typo, --help) gets
-     * the whole model, so help and suggestions are unchanged.
+     * JVM), which a one-shot {@code nstrace ps} should not pay. The root's --help and --version get the root
+     * alone, with each subcommand's {@link #listing} for the command list; anything else (no command, a typo) gets
+     * the whole model, so suggestions are unchanged.
      */
     public static CommandLine forArgs(AppContext context, PrintWriter out, PrintWriter err, String[] args,
             List<Class<?>> extras) {
         String name = subcommandName(args);
+        if (name == null && rootHelpOrVersion(args)) {
+            return build(context, out, err, List.of(), all(extras));
+        }
         if ("ps".equals(name) && java.util.Arrays.stream(args).noneMatch(a -> a.startsWith("--proc"))) {
             context.services().prefetchNamespaces(); // the scan overlaps building the model
         }
         for (Class<?> c : all(extras)) {
             CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
             if (a != null && a.name().equals(name)) {
-                return build(context, out, err, List.of(c));
+                return build(context, out, err, List.of(c), List.of());
             }
         }
         return create(context, out, err, extras);
+    }
+
+    /**
+     * What {@code nstrace --version} prints, when {@code args} are just that (or {@code -V}): the version needs no
+     * command model at all, and picocli's classes alone (class files too old for the class-data archive) cost
+     * more start-up than the JVM itself. Empty for any other command line.
+     */
+    public static java.util.Optional<String> versionOnly(String[] args) {
+        if (args.length != 1 || !args[0].equals("--version") && !args[0].equals("-V")) {
+            return java.util.Optional.empty();
+        }
+        StringBuilder text = new StringBuilder();
+        for (String line : new VersionProvider().getVersion()) {
+            text.append(line).append(System.lineSeparator());
+        }
+        return java.util.Optional.of(text.toString());
+    }
+
+    /** Only the root's --help/-h or --version/-V (and global options): no subcommand's model is needed. */
+    static boolean rootHelpOrVersion(String[] args) {
+        boolean asked = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (VALUED_GLOBALS.contains(a)) {
+                i++;
+            } else if (ROOT_INFO.contains(a)) {
+                asked = true;
+            } else if (!a.equals("--verbose") && !VALUED_GLOBALS.contains(a.split("=", 2)[0])) {
+                return false;
+            }
+        }
+        return asked;
+    }
+
+    /**
+     * What the root's usage shows of a subcommand (name, aliases, header, description, hidden), read from its
+     * {@code @Command} annotation alone: picocli's full model of a command (its options, mixins, converters and
+     * completion candidates) is what costs start-up time, and the root's command list needs none of it.
+     */
+    static CommandLine listing(Class<?> c) {
+        CommandLine.Command a = c.getAnnotation(CommandLine.Command.class);
+        CommandSpec spec = CommandSpec.create().name(a.name()).aliases(a.aliases());
+        spec.usageMessage().header(a.header()).description(a.description()).hidden(a.hidden());
+        return new CommandLine(spec);
     }
 
     /** The first word of {@code args} that is neither a global option nor its value, or null. */
@@ -79,12 +130,17 @@ public final class Cli {
         return null;
     }
 
-    private static CommandLine build(AppContext context, PrintWriter out, PrintWriter err, List<Class<?>> subs) {
+    /** The root with the full models of {@code subs} and the {@link #listing} of {@code listed}. */
+    private static CommandLine build(AppContext context, PrintWriter out, PrintWriter err, List<Class<?>> subs,
+            List<Class<?>> listed) {
         ErrorHandler errors = new ErrorHandler(context);
         ContextFactory factory = new ContextFactory(context);
         CommandLine cmd = new CommandLine(NstraceCommand.class, factory);
         for (Class<?> c : subs) {
             cmd.addSubcommand(new CommandLine(c, factory));
+        }
+        for (Class<?> c : listed) {
+            cmd.addSubcommand(listing(c));
         }
         cmd.setOut(out);
         cmd.setErr(err);
@@ -100,7 +156,7 @@ public final class Cli {
             }
         });
         CommandLine run = cmd.getSubcommands().get("run");
-        if (run != null) {
+        if (run != null && subs.contains(RunCommand.class)) {
             // run's CMD keeps its own options even without "--": everything after the first word is CMD's
             run.setStopAtPositional(true);
             RunCommand.describeOutput(run.getCommandSpec());

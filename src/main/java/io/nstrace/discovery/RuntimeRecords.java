@@ -12,15 +12,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The runtimes' own records of a container: name, image, pod. Docker and Podman are asked once per scan
- * through their API ({@code GET /containers/json}, all containers in one reply), else their state files are
- * read; containerd and CRI-O through their bundles' OCI config.json annotations; nspawn through
+ * The runtimes' own records of a container: name, image, pod. Docker's and Podman's state files are read
+ * first; their API ({@code GET /containers/json}, all containers in one reply, at most once per scan, with a
+ * short deadline) is asked only for a container the files cannot name, so a busy daemon never delays ps;
+ * containerd and CRI-O through their bundles' OCI config.json annotations; nspawn through
  * /run/systemd/machines. One instance serves one scan; every miss is just "unknown".
  */
 final class RuntimeRecords {
     private final RuntimeRoots roots;
     private Map<String, Info> docker;
     private Map<String, Info> podman;
+    private boolean podmanApiAsked;
     private Map<String, Map<String, String>> machines;
 
     RuntimeRecords(RuntimeRoots roots) {
@@ -43,20 +45,29 @@ final class RuntimeRecords {
         };
     }
 
+    /** The state file first (what the disk says costs no daemon round trip); the API only for what it lacks. */
     private Info dockerInfo(String id) {
+        Info f = StateFiles.dockerConfig(roots.dockerRoot().resolve("containers").resolve(id).resolve("config.v2.json"));
+        if (f != null) {
+            return f;
+        }
         if (docker == null) {
             docker = ApiRecords.list(roots.dockerSocket(), "/containers/json", roots.apiTimeout());
         }
-        Info i = docker.get(id);
-        return i != null ? i : StateFiles.dockerConfig(roots.dockerRoot().resolve("containers").resolve(id)
-                .resolve("config.v2.json"));
+        return docker.get(id);
     }
 
+    /** containers-storage's records first; the API (asked once per scan) only for a container they lack. */
     private Info podmanInfo(String id) {
         if (podman == null) {
             podman = new HashMap<>(StateFiles.podmanContainers(roots.podmanStorage()));
-            podman.putAll(ApiRecords.list(roots.podmanSocket(), "/containers/json", roots.apiTimeout()));
         }
+        Info f = podman.get(id);
+        if (f != null || podmanApiAsked) {
+            return f;
+        }
+        podmanApiAsked = true;
+        ApiRecords.list(roots.podmanSocket(), "/containers/json", roots.apiTimeout()).forEach(podman::putIfAbsent);
         return podman.get(id);
     }
 

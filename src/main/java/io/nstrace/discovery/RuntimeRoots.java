@@ -29,7 +29,7 @@ public record RuntimeRoots(Path dockerSocket, Path dockerRoot, Path podmanSocket
                 base.resolve("run/podman/podman.sock"), base.resolve("var/lib/containers/storage/overlay-containers"),
                 base.resolve("run/containerd/io.containerd.runtime.v2.task"),
                 base.resolve("run/containers/storage/overlay-containers"), base.resolve("run/systemd/machines"),
-                Duration.ofMillis(300));
+                Duration.ofMillis(150));
     }
 
     /**

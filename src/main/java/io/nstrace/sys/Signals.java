@@ -41,13 +41,42 @@ public final class Signals implements AutoCloseable {
      */
     public static boolean restoreInterrupt(Runnable onInterrupt) {
         try {
-            if (!Libc.unignore(SIGINT)) {
+            // the kernel's SigIgn mask says it without a native call: binding sigaction through FFM costs tens of
+            // ms of every start-up, for the rare case of an inherited ignored SIGINT
+            if (!ignoredIn(ownStatus(), SIGINT) || !Libc.unignore(SIGINT)) {
                 return false;
             }
         } catch (NativeException e) {
             return false; // sigaction cannot fail for SIGINT with valid pointers; nothing to restore then
         }
         Signal.handle(new Signal("INT"), received -> onInterrupt.run());
+        return true;
+    }
+
+    /** This process's /proc/self/status, or "" when unreadable (then the native check decides). */
+    private static String ownStatus() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/status"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /**
+     * Whether {@code signal} may be ignored by the process whose /proc/PID/status is {@code status}: false only
+     * when its {@code SigIgn:} mask is readable and lacks the signal's bit; true otherwise (let sigaction tell).
+     */
+    static boolean ignoredIn(String status, int signal) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("SigIgn:")) {
+                try {
+                    long mask = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                    return (mask & (1L << (signal - 1))) != 0;
+                } catch (NumberFormatException e) {
+                    return true;
+                }
+            }
+        }
         return true;
     }
 

@@ -103,6 +103,25 @@ class RuntimeApiTest {
     }
 
     @Test
+    void stateFilesNameContainersWithoutAskingTheApi() throws Exception {
+        FakeProc fake = new FakeProc(tmp);
+        fake.process(2).comm("kthreadd").write();
+        fake.process(100).ppid(2).pidns(4026532001L).nspid(100, 1).comm("sh").cgroup("0::/docker/" + ID + "\n").write();
+        String other = ID.replace('d', 'e');
+        fake.process(200).ppid(2).pidns(4026532002L).nspid(200, 1).comm("sh").cgroup("0::/docker/" + other + "\n").write();
+        fake.file("var/lib/docker/containers/" + ID + "/config.v2.json", "{\"Name\":\"/from-file\",\"Config\":{}}");
+        fake.file("var/lib/docker/containers/" + other + "/config.v2.json", "{\"Name\":\"/db-file\",\"Config\":{}}");
+        Path socket = Files.createDirectories(tmp.resolve("var/run")).resolve("docker.sock");
+        String body = "[{\"Id\":\"" + ID + "\",\"Names\":[\"/api-web\"],\"Image\":\"busybox:local\",\"Labels\":{}}]";
+        try (FakeApi api = new FakeApi(socket, List.of(ok(body)))) {
+            Snapshot s = new ContainerDiscovery(new ProcFs(fake.root()), RuntimeRoots.forProc(fake.root()),
+                    links -> Map.of(), 1).scan();
+            assertEquals(List.of("db-file", "from-file"), s.containers().stream().map(Container::name).toList());
+            assertEquals(List.of(), api.requests); // the daemon was never asked
+        }
+    }
+
+    @Test
     void silentServerTimesOut() throws Exception {
         Path socket = tmp.resolve("slow.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
