@@ -38,7 +38,8 @@ final class WatchLine {
     }
 
     private static final Pattern FORK_PAIR = Pattern.compile("sched_process_fork: .* pid=(\\d+) child_comm=.* child_pid=(\\d+)\\s*$");
-    private static final Pattern CLONE_EXIT = Pattern.compile("-(\\d+)\\s+(?:\\(.{7}\\)\\s+)?\\[\\d+\\][^:]*: sys_exit: NR (56|57|58|435) = (-?\\d+)\\s*$");
+    /** syscalls:sys_exit_{clone,clone3,fork,vfork} as trace_pipe prints them: {@code sys_clone -> 0x691a}. */
+    private static final Pattern CLONE_EXIT = Pattern.compile("-(\\d+)\\s+(?:\\(.{7}\\)\\s+)?\\[\\d+\\][^:]*: sys_(?:clone3?|v?fork) -> 0x([0-9a-f]+)\\s*$");
     private static final Pattern EXEC_PAIR = Pattern.compile("sched_process_exec: .* pid=(\\d+) old_pid=(\\d+)\\s*$");
 
     /** A fork: {@code [parent, child]} (host TIDs); null for any other line. */
@@ -52,11 +53,12 @@ final class WatchLine {
      * caller's namespace (0 in the child, negative on failure); null for any other line.
      */
     static long[] cloneReturn(String line) {
-        if (!line.contains(": sys_exit: NR ")) {
+        if (!line.contains(" -> 0x")) {
             return null;
         }
         Matcher m = CLONE_EXIT.matcher(line);
-        return m.find() ? new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(3))} : null;
+        // the return value is printed as an unsigned hex word: an error (-ERRNO) comes out negative again
+        return m.find() ? new long[] {Long.parseLong(m.group(1)), Long.parseUnsignedLong(m.group(2), 16)} : null;
     }
 
     /** An exec: {@code [pid, old_pid]} (they differ when a thread other than the leader exec'd); null otherwise. */

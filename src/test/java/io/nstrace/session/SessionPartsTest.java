@@ -60,10 +60,12 @@ class SessionPartsTest {
                 "            bash-3718    [001] .....   777.824624: sched_process_fork: comm=bash pid=3718 "
                         + "child_comm=bash child_pid=3721"));
         org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {3718, 42}, WatchLine.cloneReturn(
-                "            bash-3718    [001] .N...   777.824629: sys_exit: NR 435 = 42"));
+                "            bash-3718    [001] .N...   777.824629: sys_clone3 -> 0x2a"));
         org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {3721, 0}, WatchLine.cloneReturn(
-                "     my-comm-x-3721    [000] .....   777.824663: sys_exit: NR 56 = 0"));
-        assertEquals(null, WatchLine.cloneReturn("   bash-1 [001] ..... 1.0: sys_exit: NR 0 = 5"));
+                "     my-comm-x-3721    [000] .....   777.824663: sys_clone -> 0x0"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {3718, -11}, WatchLine.cloneReturn(
+                "            bash-3718    [001] .....   777.824700: sys_fork -> 0xfffffffffffffff5"));
+        assertEquals(null, WatchLine.cloneReturn("   bash-1 [001] ..... 1.0: sys_read -> 0x5"));
         org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {500, 501}, WatchLine.exec(
                 "   cat-500 [001] ..... 1.0: sched_process_exec: filename=/bin/cat pid=500 old_pid=501"));
     }
