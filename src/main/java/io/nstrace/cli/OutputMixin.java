@@ -4,6 +4,7 @@ import io.nstrace.error.NstraceException;
 import io.nstrace.format.output.OutputFormat;
 import io.nstrace.format.TraceData;
 import io.nstrace.format.output.TraceOutput;
+import io.nstrace.format.tracedat.TraceDatWriter;
 import io.nstrace.sys.Libc;
 import org.apache.commons.io.output.CloseShieldWriter;
 import org.apache.commons.io.output.WriterOutputStream;
@@ -26,6 +27,10 @@ public final class OutputMixin {
             description = "dat (trace-cmd's trace.dat), text, json (JSON Lines) or summary. Default: from -o's name, dat for other names, text on stdout.")
     OutputFormat format;
 
+    @Option(names = "--dat-version", paramLabel = "N", converter = DatVersionConverter.class,
+            description = "trace.dat version: 7 (default; compressed with zstd, as trace-cmd 3 writes it) or 6 (uncompressed, for readers older than trace-cmd 3).")
+    Integer datVersion;
+
     private OutputFormat used;
 
     public Path file() {
@@ -46,7 +51,34 @@ public final class OutputMixin {
      */
     public long write(TraceData data, PrintWriter out, OutputFormat stdoutDefault) {
         used = format(stdoutDefault);
-        return write(data, file, used, out);
+        return write(data, file, used, out, datVersion());
+    }
+
+    /** The trace.dat version to write: --dat-version, else 7. */
+    int datVersion() {
+        return datVersion == null ? TraceDatWriter.Settings.DEFAULT_VERSION : datVersion;
+    }
+
+    /**
+     * How to write a trace.dat of {@code data} to {@code file} (null: stdout): {@code version}, its compressed
+     * data waiting next to the output (see {@link TraceDatWriter#scratchFor}).
+     */
+    static TraceDatWriter.Settings datSettings(TraceData data, Path file, int version) {
+        return TraceDatWriter.Settings.of(version, TraceDatWriter.scratchFor(data, file,
+                Path.of(System.getProperty("java.io.tmpdir"))));
+    }
+
+    /** {@code --dat-version}: 6 or 7. */
+    public static final class DatVersionConverter implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return switch (value.strip()) {
+                case "6" -> 6;
+                case "7" -> 7;
+                default -> throw new picocli.CommandLine.TypeConversionException("'" + value
+                        + "' is not a trace.dat version nstrace writes (6 or 7)");
+            };
+        }
     }
 
     /** Fails with {@code exitCode} naming -o's file and why, unless it can be written (before tracing starts). */
@@ -61,10 +93,11 @@ public final class OutputMixin {
      * symlink, an existing file keeping its mode; see {@link OutputFiles}) or, when it is null, to {@code out};
      * a trace.dat is never written to a terminal's stdout. Returns the events written (-1 for dat).
      */
-    static long write(TraceData data, Path file, OutputFormat format, PrintWriter out) {
+    static long write(TraceData data, Path file, OutputFormat format, PrintWriter out, int datVersion) {
+        TraceDatWriter.Settings dat = datSettings(data, file, datVersion);
         if (file != null) {
             try (OutputStream os = OutputFiles.open(file)) {
-                return TraceOutput.write(data, format, os, null);
+                return TraceOutput.write(data, format, os, null, dat);
             } catch (IOException e) {
                 throw NstraceException.user("cannot write " + file + ": " + OutputFiles.reason(e)
                         + (Files.exists(file) ? " (the file is incomplete)" : ""));
@@ -77,7 +110,7 @@ public final class OutputMixin {
             }
             try (OutputStream os = format == OutputFormat.dat ? rawStdout()
                     : textStream(out)) {
-                long n = TraceOutput.write(data, format, os, null);
+                long n = TraceOutput.write(data, format, os, null, dat);
                 out.flush();
                 return n;
             }

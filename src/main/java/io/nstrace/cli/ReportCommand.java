@@ -6,6 +6,7 @@ import io.nstrace.format.DamagedTraceException;
 import io.nstrace.format.output.OutputFormat;
 import io.nstrace.format.TraceData;
 import io.nstrace.format.tracedat.TraceDatReader;
+import io.nstrace.format.tracedat.TraceDatWriter;
 import io.nstrace.format.output.TraceOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +36,7 @@ import java.util.concurrent.Callable;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Convert a trace.dat (written by nstrace or trace-cmd) to text, JSON Lines or a summary.")
 public final class ReportCommand implements Callable<Integer> {
-    public enum Format { text, json, summary }
+    public enum Format { text, json, summary, dat }
 
     @Spec
     CommandSpec spec;
@@ -43,8 +44,12 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The trace.dat to read.")
     Path file;
 
-    @Option(names = "--format", defaultValue = "text", description = "text, json or summary (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "text", description = "text, json, summary or dat (a trace.dat again: converts between versions; needs -o or a pipe) (default: ${DEFAULT-VALUE}).")
     Format format;
+
+    @Option(names = "--dat-version", paramLabel = "N", converter = OutputMixin.DatVersionConverter.class,
+            description = "With --format dat: the version to write, 7 (default; compressed with zstd) or 6.")
+    Integer datVersion;
 
     @Option(names = "--container", paramLabel = "NAME", description = "Only events of this container.")
     String container;
@@ -62,13 +67,27 @@ public final class ReportCommand implements Callable<Integer> {
         if (output != null) {
             OutputFiles.require(output, io.nstrace.error.ExitCodes.USAGE);
         }
-        TraceData data = read(file, salvage);
+        try (TraceDatReader.Opened opened = open(file, salvage)) {
+            return report(opened.data());
+        }
+    }
+
+    private int report(TraceData data) throws IOException {
         checkContainer(data);
         String prefix = spec.qualifiedName() + ": ";
         salvageNotes(file, data).forEach(note -> spec.commandLine().getErr().println(prefix + note));
         spec.commandLine().getErr().flush();
         OutputFormat used = OutputFormat.valueOf(format.name());
         try {
+            if (used == OutputFormat.dat) {
+                if (container != null) {
+                    throw NstraceException.user("--container does not apply to --format dat (a trace.dat keeps every"
+                            + " buffer)");
+                }
+                OutputMixin.write(data, output, used, spec.commandLine().getOut(),
+                        datVersion == null ? TraceDatWriter.Settings.DEFAULT_VERSION : datVersion);
+                return 0;
+            }
             if (output != null) {
                 try (OutputStream os = OutputFiles.open(output)) {
                     TraceOutput.write(data, used, os, container);
@@ -91,9 +110,13 @@ public final class ReportCommand implements Callable<Integer> {
         return 0;
     }
 
-    static TraceData read(Path file, boolean salvage) {
+    /**
+     * {@code file} read (a compressed one decompressed into java.io.tmpdir until the result is closed); its
+     * problems are user errors naming it.
+     */
+    static TraceDatReader.Opened open(Path file, boolean salvage) {
         try {
-            return salvage ? TraceDatReader.salvage(file) : TraceDatReader.read(file);
+            return TraceDatReader.open(file, salvage, Path.of(System.getProperty("java.io.tmpdir")));
         } catch (NoSuchFileException e) {
             throw NstraceException.user("no such file: " + file);
         } catch (DamagedTraceException e) {

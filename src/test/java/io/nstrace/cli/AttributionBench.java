@@ -124,7 +124,7 @@ public final class AttributionBench {
                     + "; sleep 0.01; done").start();
             Thread.sleep(500);
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            record = new ProcessBuilder(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
+            record = new ProcessBuilder(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-cp",
                     System.getProperty("java.class.path"), "io.nstrace.Main", "record", name, "-d",
                     d.toMillis() + "ms", "--spool", dir.resolve("spool").toString(), "-o", dat.toString()))
                     .redirectErrorStream(true).redirectOutput(err.toFile()).start();

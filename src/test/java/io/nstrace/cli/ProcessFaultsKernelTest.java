@@ -98,7 +98,7 @@ class ProcessFaultsKernelTest {
 
     private static List<String> java() {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.nstrace.Main");
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), "io.nstrace.Main");
     }
 
     /** Instances of nstrace process {@code pid} (names carry the owner's PID). */
@@ -341,7 +341,7 @@ class ProcessFaultsKernelTest {
         for (Case c : cases) {
             List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup",
                     "--clear-groups", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-Xshare:off", "-cp", cp.toString() + "/*:" + cp + "/classes",
+                    "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xshare:off", "-cp", cp.toString() + "/*:" + cp + "/classes",
                     "io.nstrace.Main"));
             cmd.addAll(c.args());
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());

@@ -29,7 +29,7 @@ class FunctionVmTest {
         Require.that(Require.VM, Files.isExecutable(KERNEL_VM), KERNEL_VM + " missing");
         String java = ProcessHandle.current().info().command().orElseThrow();
         Runtimes.Exec.Result r = Runtimes.Exec.run(Duration.ofMinutes(5), KERNEL_VM.toString(), "-t", "280", "-w",
-                tmp.toString(), "--", java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                tmp.toString(), "--", java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-cp",
                 System.getProperty("java.class.path"), FunctionVmMain.class.getName(), tmp.toString());
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertEquals("function\n", Files.readString(tmp.resolve("current_tracer")));

@@ -115,7 +115,7 @@ class SpoolSessionKernelTest {
         Path spool = tmp.resolve("spool");
         Path state = tmp.resolve("state");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-cp",
                 System.getProperty("java.class.path"), "io.nstrace.Main", "record", storm.selector(), "--spool",
                 spool.toString(), "-o", tmp.resolve("never.dat").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);

@@ -79,7 +79,7 @@ class ShellSessionKernelTest {
 
     private OutputStream startShell() throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-cp",
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-cp",
                 System.getProperty("java.class.path"), "io.nstrace.Main", "shell")
                 .redirectError(tmp.resolve("shell.err").toFile());
         pb.environment().put("NSTRACE_STATE_DIR", tmp.resolve("state").toString());

@@ -27,8 +27,18 @@ public final class TraceOutput {
      */
     public static long write(TraceData data, OutputFormat format, OutputStream out, String container)
             throws IOException {
+        return write(data, format, out, container, null);
+    }
+
+    /** As above; {@code dat} says how to write a trace.dat (null: version 7, compressed, scratch in java.io.tmpdir). */
+    public static long write(TraceData data, OutputFormat format, OutputStream out, String container,
+                             TraceDatWriter.Settings dat) throws IOException {
         if (format == OutputFormat.dat) {
-            TraceDatWriter.write(data, out);
+            if (dat == null) {
+                TraceDatWriter.write(data, out);
+            } else {
+                TraceDatWriter.write(data, out, dat);
+            }
             out.flush();
             return -1;
         }

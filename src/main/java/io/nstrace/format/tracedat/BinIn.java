@@ -8,16 +8,37 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 
-/** Positioned reads of fixed-size integers and strings from a file channel. */
+/**
+ * Positioned reads of fixed-size integers and strings from a file channel, or from bytes in memory (a decompressed
+ * section of a trace.dat version 7; {@code name} then says which, for messages).
+ */
 final class BinIn {
     private final FileChannel ch;
+    private final byte[] mem;
     private final String name;
     private ByteOrder order = ByteOrder.LITTLE_ENDIAN;
     private long pos;
 
     BinIn(FileChannel ch, String name) {
         this.ch = ch;
+        this.mem = null;
         this.name = name;
+    }
+
+    private BinIn(byte[] mem, String name, ByteOrder order) {
+        this.ch = null;
+        this.mem = mem;
+        this.name = name;
+        this.order = order;
+    }
+
+    /** Reads of {@code data} (positions count from its start), in {@code order}. */
+    static BinIn of(byte[] data, String name, ByteOrder order) {
+        return new BinIn(data, name, order);
+    }
+
+    String name() {
+        return name;
     }
 
     void order(ByteOrder o) {
@@ -25,7 +46,7 @@ final class BinIn {
     }
 
     long size() throws IOException {
-        return ch.size();
+        return ch == null ? mem.length : ch.size();
     }
 
     long pos() {
@@ -37,14 +58,19 @@ final class BinIn {
     }
 
     byte[] bytes(long n) throws IOException {
-        long size = ch.size();
+        long size = size();
         if (pos < 0 || pos > size) {
-            throw new DamagedTraceException(name + ": points to byte " + pos + ", past the end of the file (" + size
-                    + " bytes)");
+            throw new DamagedTraceException(name + ": points to byte " + pos + ", past the end of the "
+                    + (ch == null ? "data" : "file") + " (" + size + " bytes)");
         }
         if (n < 0 || n > size - pos || n > Integer.MAX_VALUE - 16) {
             throw new DamagedTraceException(name + ": needs " + Long.toUnsignedString(n) + " bytes at byte " + pos
-                    + ", the file ends at byte " + size);
+                    + ", the " + (ch == null ? "data" : "file") + " ends at byte " + size);
+        }
+        if (ch == null) {
+            byte[] b = java.util.Arrays.copyOfRange(mem, (int) pos, (int) (pos + n));
+            pos += n;
+            return b;
         }
         ByteBuffer b = ByteBuffer.allocate((int) n);
         while (b.hasRemaining()) {

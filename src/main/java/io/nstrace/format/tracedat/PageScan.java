@@ -53,6 +53,7 @@ public final class PageScan {
             this.offset = cpu.pages().offset();
             this.end = offset + cpu.pages().length();
             this.intactEnd = end;
+            bad.addAll(cpu.dropped()); // found before (a decompression that stopped): never scanned
         }
 
         void drop(long from, long to, String reason) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -19,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a trace.dat of version 6 or 7 (uncompressed) into {@link TraceData}: the pages stay in the file and are
- * referenced by offset. Compressed version 7 files (trace-cmd record's default) are refused with a hint to
- * convert them, as no decompressor is available here.
+ * Reads a trace.dat of version 6 or 7 into {@link TraceData}: the pages stay in the file and are referenced by
+ * offset. In a version 7 file compressed with zstd (trace-cmd record's default, and nstrace's), the sections are
+ * decompressed in memory as they are parsed and the CPU data into a scratch file ({@link Inflater}), checked
+ * there as pages of an uncompressed file are.
  *
  * <p>Nothing is taken on trust: every length and offset is checked against the file's size, the headers against
  * each other (the page size comes from the file), and every page of CPU data is checked by {@link PageScan}
@@ -31,7 +33,14 @@ import java.util.Map;
 public final class TraceDatReader {
     private final Path file;
     private final boolean salvage;
-    private final BinIn in;
+    private final BinIn fileIn;
+    /** Where reads go: the file, or a decompressed section while it is parsed. */
+    private BinIn in;
+    /** The file's compression ("none" for version 6), and the codec when it is zstd. */
+    private String compression = "none";
+    private Zstd zstd;
+    /** Buffers (by name) whose CPU data is compressed in chunks. */
+    private final java.util.Set<String> compressedBuffers = new java.util.HashSet<>();
     private ByteOrder order;
     private int pageSize;
     private HeaderPage headerPage;
@@ -64,10 +73,50 @@ public final class TraceDatReader {
     private TraceDatReader(Path file, FileChannel ch, boolean salvage) {
         this.file = file;
         this.salvage = salvage;
-        this.in = new BinIn(ch, file.toString());
+        this.fileIn = new BinIn(ch, file.toString());
+        this.in = fileIn;
     }
 
-    /** The whole file, checked: a cut or damaged file throws {@link DamagedTraceException}. */
+    /**
+     * A file read by {@link #open}: its data and, for a compressed file, the scratch file holding its decompressed
+     * pages, which {@link #close} deletes (the data's pages are gone then).
+     */
+    public record Opened(TraceData data, Path scratch) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            if (scratch != null) {
+                Files.deleteIfExists(scratch);
+            }
+        }
+    }
+
+    /**
+     * Reads {@code file} as {@link #read} (or {@link #salvage}, when {@code salvage}) does; a compressed file's
+     * pages are decompressed into a new file in {@code scratchDir}, deleted when the result is closed.
+     */
+    public static Opened open(Path file, boolean salvage, Path scratchDir) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            TraceDatReader r = new TraceDatReader(file, ch, salvage);
+            TraceData data = r.parse();
+            if (r.compressedBuffers.isEmpty()) {
+                return new Opened(PageScan.check(data, ch, file.toString(), r.dataStart, salvage), null);
+            }
+            Path scratch = Files.createTempFile(scratchDir, "nstrace-", ".pages");
+            try (FileChannel out = FileChannel.open(scratch, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                TraceData plain = new Inflater(file.toString(), ch, r.dataStart, r.zstd, salvage)
+                        .inflate(data, r.compressedBuffers, out, scratch);
+                return new Opened(PageScan.check(plain, out, file + " (decompressed data)", 0, salvage), scratch);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(scratch);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The whole file, checked: a cut or damaged file throws {@link DamagedTraceException}. A compressed file's
+     * pages are decompressed into java.io.tmpdir, deleted when the JVM exits ({@link #open} deletes sooner).
+     */
     public static TraceData read(Path file) throws IOException {
         return read(file, false);
     }
@@ -82,11 +131,11 @@ public final class TraceDatReader {
     }
 
     private static TraceData read(Path file, boolean salvage) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            TraceDatReader r = new TraceDatReader(file, ch, salvage);
-            TraceData data = r.parse();
-            return PageScan.check(data, ch, file.toString(), r.dataStart, salvage);
+        Opened o = open(file, salvage, Path.of(System.getProperty("java.io.tmpdir")));
+        if (o.scratch() != null) {
+            o.scratch().toFile().deleteOnExit();
         }
+        return o.data();
     }
 
     private DamagedTraceException damaged(String what) {
@@ -333,8 +382,9 @@ public final class TraceDatReader {
         return new String(data, from, end - from, StandardCharsets.UTF_8);
     }
 
-    private TraceData.Buffer bufferV7(byte[] data) {
+    private TraceData.Buffer bufferV7(byte[] data) throws IOException {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data).order(order);
+        long section = b.getLong(0);
         int p = 8;
         String name = cstring(data, p);
         p += name.getBytes(StandardCharsets.UTF_8).length + 1;
@@ -351,19 +401,36 @@ public final class TraceDatReader {
             p += 20;
             list.add(new TraceData.CpuData(cpu, new TraceData.PageSource(file, off, size), stats(name, cpu)));
         }
-        if (name.isEmpty()) {
-            clock = clk;
+        if (name.isEmpty() && clock.isEmpty()) {
+            clock = clk; // the TRACECLOCK option's full text, when there is one, says more
+        }
+        if (n > 0 && flyrecordCompressed(section)) {
+            compressedBuffers.add(name);
         }
         return new TraceData.Buffer(name, clk, list);
     }
 
+    /** Whether the flyrecord section at {@code at} (a BUFFER option's) holds its CPU data compressed in chunks. */
+    private boolean flyrecordCompressed(long at) throws IOException {
+        BinIn options = in;
+        long back = in.pos();
+        in = fileIn;
+        in.seek(at);
+        boolean zipped = sectionHeader(TraceDatWriter.OPTION_BUFFER);
+        in = options;
+        in.seek(back);
+        return zipped;
+    }
+
     private void readV7() throws IOException {
-        String compression = in.cstr();
+        compression = in.cstr();
         String compVersion = in.cstr();
-        if (!compression.equals("none")) {
-            throw new IOException(file + ": compressed trace.dat (" + printable(compression) + " "
-                    + printable(compVersion) + ") is not supported; convert it with: trace-cmd convert --compression"
-                    + " none -i " + file + " -o OUT.dat");
+        if (compression.equals(Zstd.NAME)) {
+            zstd = new Zstd();
+        } else if (!compression.equals("none")) {
+            throw new IOException(file + ": trace.dat compressed with " + printable(compression) + " "
+                    + printable(compVersion) + ", which nstrace cannot read (it reads zstd and uncompressed files);"
+                    + " convert it with: trace-cmd convert --compression zstd -i " + file + " -o OUT.dat");
         }
         long next = in.u64();
         dataStart = in.pos();
@@ -372,7 +439,10 @@ public final class TraceDatReader {
                 throw damaged("option sections loop back to byte " + next);
             }
             in.seek(next);
-            sectionHeader(0);
+            boolean zipped = sectionHeader(0);
+            if (zipped) {
+                in = block("options section at byte " + next);
+            }
             next = 0;
             while (true) {
                 int id = in.u16();
@@ -385,11 +455,13 @@ public final class TraceDatReader {
                 option(id, in.bytes(size), 7);
                 in.seek(after);
             }
+            in = fileIn;
         }
         buffers.sort((a, b) -> a.name().isEmpty() ? -1 : b.name().isEmpty() ? 1 : 0);
     }
 
-    private void sectionHeader(int expectedId) throws IOException {
+    /** Reads a section header, which must be of {@code expectedId}; true when its content is compressed. */
+    private boolean sectionHeader(int expectedId) throws IOException {
         int id = in.u16();
         int flags = in.u16();
         in.u32(); // description string id
@@ -397,8 +469,35 @@ public final class TraceDatReader {
         if (id != expectedId) {
             throw damaged("section " + id + " where " + expectedId + " was expected at byte " + (in.pos() - 16));
         }
-        if ((flags & 1) != 0) {
-            throw new IOException(file + ": compressed section in trace.dat is not supported");
+        boolean zipped = (flags & V7Writer.FLAG_COMPRESSED) != 0;
+        if (zipped && zstd == null) {
+            throw damaged("section " + id + " at byte " + (in.pos() - 16) + " is flagged compressed in a file"
+                    + " whose compression is " + printable(compression));
+        }
+        return zipped;
+    }
+
+    /** Largest decompressed section accepted (kallsyms of a big kernel is tens of MB): more is a damaged size. */
+    static final int MAX_SECTION = 1 << 28;
+
+    /**
+     * The compressed block at the file position (u32 compressed size, u32 size, zstd data), decompressed, to read
+     * from; {@code what} names it in messages.
+     */
+    private BinIn block(String what) throws IOException {
+        long at = in.pos();
+        long packed = in.u32();
+        long size = in.u32();
+        if (size > MAX_SECTION) {
+            throw damaged(what + ": decompressed size " + size + " at byte " + (at + 4) + " is more than "
+                    + MAX_SECTION);
+        }
+        byte[] data = in.bytes(packed);
+        try {
+            return BinIn.of(zstd.decompress(data, 0, data.length, (int) size), file + ": " + what
+                    + " (decompressed)", order);
+        } catch (IllegalArgumentException e) {
+            throw damaged(what + ": " + e.getMessage());
         }
     }
 
@@ -406,9 +505,14 @@ public final class TraceDatReader {
         if (version != 7 || id < 16 || id > 21) {
             return; // unknown or irrelevant option: skipped as trace-cmd does
         }
+        BinIn options = in;
         long back = in.pos();
-        in.seek(b.getLong(0));
-        sectionHeader(id);
+        in = fileIn;
+        long at = b.getLong(0);
+        in.seek(at);
+        if (sectionHeader(id)) {
+            in = block("section " + id + " at byte " + at);
+        }
         switch (id) {
             case 16 -> readHeaders();
             case 17 -> readFtrace();
@@ -417,6 +521,7 @@ public final class TraceDatReader {
             case 20 -> printk = in.bytes(in.u32());
             default -> cmdlines = in.text(in.u64());
         }
+        in = options;
         in.seek(back);
     }
 }
