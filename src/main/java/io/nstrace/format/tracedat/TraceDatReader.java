@@ -410,8 +410,15 @@ public final class TraceDatReader {
         return new TraceData.Buffer(name, clk, list);
     }
 
-    /** Whether the flyrecord section at {@code at} (a BUFFER option's) holds its CPU data compressed in chunks. */
+    /**
+     * Whether the flyrecord section at {@code at} (a BUFFER option's) holds its CPU data compressed in chunks; a
+     * section past the end of a cut file is taken to be as the file's compression says (its CPUs' data is missing
+     * anyway, which the decompression reports per CPU).
+     */
     private boolean flyrecordCompressed(long at) throws IOException {
+        if (at < 0 || at > fileIn.size() - 16) {
+            return zstd != null;
+        }
         BinIn options = in;
         long back = in.pos();
         in = fileIn;

@@ -21,10 +21,10 @@ import java.util.UUID;
  * Writes a trace.dat version 7 as trace-cmd 3 does (trace-cmd.dat.v7(5)): the header names the compression and
  * points to the first options section; then the sections, each with a 16-byte header (id, flags, description
  * string id, size): header info, ftrace and event formats, kallsyms, printk formats, cmdlines (each compressed
- * whole), the options (CPUSTAT, UNAME, ..., the container map, and the locations of those sections), each
- * buffer's flyrecord section (per CPU, page-aligned: the pages compressed in chunks of 10 pages, each chunk one
- * zstd frame with its compressed and uncompressed sizes), a second options section with one BUFFER option per
- * buffer (where its CPUs' data lies), and the strings section (the section descriptions).
+ * whole), the options (CPUSTAT, UNAME, ..., the container map, the locations of those sections and one BUFFER
+ * option per buffer), each buffer's flyrecord section (per CPU, page-aligned: the pages compressed in chunks of
+ * 10 pages, each chunk one zstd frame with its compressed and uncompressed sizes), and the strings section (the
+ * section descriptions).
  *
  * <p>Every offset is known before the first byte goes out, so the output is a forward-only stream: each CPU's
  * pages are compressed chunk by chunk into an unnamed scratch file first (memory stays flat however long the
@@ -110,8 +110,9 @@ final class V7Writer {
             metaAt[i] = pos;
             pos += meta[i].length;
         }
-        long options1At = pos;
-        pos += firstOptions(metaAt, 0).length;
+        long optionsAt = pos;
+        pos += options(metaAt, new long[d.buffers().size()], new long[d.buffers().size()][d.cpuCount()], blobs)
+                .length;
         // each buffer's flyrecord section: header, then each CPU's data page-aligned
         long[] bufferAt = new long[d.buffers().size()];
         long[][] cpuAt = new long[d.buffers().size()][d.cpuCount()];
@@ -124,18 +125,18 @@ final class V7Writer {
                 pos += blobs.get(b).get(c).size;
             }
         }
-        long options2At = pos;
+        long dataEnd = pos;
 
         out.write(head);
-        out.write(new BinOut(d.order()).u64(options1At).toByteArray());
+        out.write(new BinOut(d.order()).u64(optionsAt).toByteArray());
         for (byte[] m : meta) {
             out.write(m);
         }
-        byte[] options1 = firstOptions(metaAt, options2At);
-        out.write(options1);
-        long written = options1At + options1.length;
+        byte[] options = options(metaAt, bufferAt, cpuAt, blobs);
+        out.write(options);
+        long written = optionsAt + options.length;
         for (int b = 0; b < bufferAt.length; b++) {
-            long end = b + 1 < bufferAt.length ? bufferAt[b + 1] : options2At;
+            long end = b + 1 < bufferAt.length ? bufferAt[b + 1] : dataEnd;
             out.write(sectionHeader(SECTION_BUFFER, compress ? FLAG_COMPRESSED : 0,
                     string("buffer flyrecord " + d.buffers().get(b).name()), end - bufferAt[b] - SECTION_HEADER));
             written += SECTION_HEADER;
@@ -144,10 +145,9 @@ final class V7Writer {
                 written += copyBlob(blobs.get(b).get(c), out, tmp);
             }
         }
-        if (written != options2At) {
-            throw new IllegalStateException("trace.dat layout: wrote " + written + " bytes, planned " + options2At);
+        if (written != dataEnd) {
+            throw new IllegalStateException("trace.dat layout: wrote " + written + " bytes, planned " + dataEnd);
         }
-        out.write(secondOptions(bufferAt, cpuAt, blobs));
         BinOut names = new BinOut(d.order());
         strings.keySet().forEach(names::cstr);
         out.write(section(SECTION_STRINGS, "strings", names.toByteArray()));
@@ -155,11 +155,12 @@ final class V7Writer {
     }
 
     /**
-     * The first options section: where the other sections are, the options both versions share, the CPU count,
-     * the container map, and DONE pointing to the second section at {@code next}. Its length does not depend on
-     * {@code next}.
+     * The one options section: where the other sections are, the options both versions share, the CPU count, the
+     * container map, and one BUFFER option per buffer (where its flyrecord section and CPUs' data lie). trace-cmd
+     * puts its BUFFER options in a second section after the data; here they come first, so a file cut inside its
+     * data still says where each CPU's data starts ({@code --salvage}). Its length does not depend on the offsets.
      */
-    private byte[] firstOptions(long[] metaAt, long next) {
+    private byte[] options(long[] metaAt, long[] bufferAt, long[][] cpuAt, List<List<Blob>> blobs) {
         BinOut b = new BinOut(d.order());
         for (int i = 0; i < metaAt.length; i++) {
             TraceDatWriter.option(b, SECTION_HEADER_INFO + i, new BinOut(d.order()).u64(metaAt[i]).toByteArray());
@@ -167,13 +168,6 @@ final class V7Writer {
         TraceDatWriter.commonOptions(b, d, TraceDatWriter.cstrBytes(d.options().clock()));
         TraceDatWriter.option(b, OPTION_CPUCOUNT, new BinOut(d.order()).u32(d.cpuCount()).toByteArray());
         TraceDatWriter.containersOption(b, d);
-        TraceDatWriter.option(b, 0, new BinOut(d.order()).u64(next).toByteArray());
-        return section(SECTION_OPTIONS, "options", b.toByteArray(), false);
-    }
-
-    /** One BUFFER option per buffer (its CPUs' data: offset and size in the file), DONE with no next section. */
-    private byte[] secondOptions(long[] bufferAt, long[][] cpuAt, List<List<Blob>> blobs) {
-        BinOut b = new BinOut(d.order());
         for (int i = 0; i < bufferAt.length; i++) {
             TraceData.Buffer buf = d.buffers().get(i);
             BinOut o = new BinOut(d.order()).u64(bufferAt[i]).cstr(buf.name())
@@ -185,7 +179,7 @@ final class V7Writer {
             }
             TraceDatWriter.option(b, TraceDatWriter.OPTION_BUFFER, o.toByteArray());
         }
-        TraceDatWriter.option(b, 0, new BinOut(d.order()).u64(0).toByteArray());
+        TraceDatWriter.option(b, 0, new BinOut(d.order()).u64(0).toByteArray()); // DONE: no other section
         return section(SECTION_OPTIONS, "options", b.toByteArray(), false);
     }
 

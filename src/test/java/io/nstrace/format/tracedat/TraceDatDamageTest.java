@@ -251,7 +251,7 @@ class TraceDatDamageTest {
                         new TraceData.CpuData(0, new TraceData.PageSource(pages, 0, 8192), "")))));
         Path file = tmp.resolve("big.dat");
         try (OutputStream out = Files.newOutputStream(file)) {
-            TraceDatWriter.write(d, out);
+            TraceDatWriter.write(d, out, TraceDatWriter.Settings.of(6, tmp)); // page offsets in the file
         }
         TraceData back = TraceDatReader.read(file);
         assertEquals(8192, back.pageSize());

@@ -13,7 +13,8 @@ import io.nstrace.format.ContainerMap;
 import io.nstrace.format.Fixtures;
 import io.nstrace.format.TraceData;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,22 +70,38 @@ class TraceDatRoundTripTest {
         return out;
     }
 
-    private Path write(TraceData d) throws IOException {
-        Path dat = tmp.resolve("out.dat");
+    /** The layouts the writer has: version 6, version 7 compressed with zstd (the default) and uncompressed. */
+    static List<String> layouts() {
+        return List.of("6", "7", "7-none");
+    }
+
+    private Path write(TraceData d, String layout) throws IOException {
+        Path dat = tmp.resolve("out-" + layout + ".dat");
         try (OutputStream out = Files.newOutputStream(dat)) {
-            TraceDatWriter.write(d, out);
+            switch (layout) {
+                case "7" -> TraceDatWriter.write(d, out); // the default
+                case "7-none" -> TraceDatWriter.write(d, out, new TraceDatWriter.Settings(7, false, tmp));
+                default -> TraceDatWriter.write(d, out, TraceDatWriter.Settings.of(6, tmp));
+            }
         }
         return dat;
     }
 
-    @Test
-    void writtenFileReadsBackWithTheSameEventsAndOptions() throws IOException {
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void writtenFileReadsBackWithTheSameEventsAndOptions(String layout) throws IOException {
         ContainerMap map = ContainerMap.empty()
                 .withContainer(new ContainerMap.ContainerInfo("", "web", "abc123", "docker"))
                 .withTask(new ContainerMap.TaskInfo(32634, "web", List.of(32634, 1), "dd"));
         TraceData d = data(1, map);
-        Path dat = write(d);
-        assertEquals(0, Files.size(dat) % 4096, "per-CPU data is page aligned");
+        Path dat = write(d, layout);
+        byte[] head = Arrays.copyOf(Files.readAllBytes(dat), 24);
+        assertEquals(layout.substring(0, 1), new String(head, 10, 1), "version");
+        if (layout.equals("6")) {
+            assertEquals(0, Files.size(dat) % 4096, "per-CPU data is page aligned");
+        } else {
+            assertEquals(layout.equals("7") ? "zstd" : "none", TraceDatReader.cstring(head, 18), "compression");
+        }
         TraceData back = TraceDatReader.read(dat);
         assertEquals(events(d), events(back));
         assertEquals(26, events(back).size());
@@ -101,19 +119,21 @@ class TraceDatRoundTripTest {
         assertEquals("syscalls:sys_enter_read", first.get("event"));
     }
 
-    @Test
-    void extraBuffersBecomeBufferOptions() throws IOException {
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void extraBuffersBecomeBufferOptions(String layout) throws IOException {
         TraceData d = data(3, ContainerMap.empty());
-        TraceData back = TraceDatReader.read(write(d));
+        TraceData back = TraceDatReader.read(write(d, layout));
         assertEquals(List.of("", "web1", "web2"), back.buffers().stream().map(TraceData.Buffer::name).toList());
         assertEquals(78, events(back).size());
     }
 
-    @Test
-    void traceCmdReportReadsItSilently() throws Exception {
+    @ParameterizedTest
+    @MethodSource("layouts")
+    void traceCmdReportReadsItSilently(String layout) throws Exception {
         Require.traceCmd();
         ContainerMap map = ContainerMap.empty().withTask(new ContainerMap.TaskInfo(32634, "web", List.of(32634, 1), "dd"));
-        Path dat = write(data(2, map));
+        Path dat = write(data(2, map), layout);
         Process p = new ProcessBuilder("trace-cmd", "report", dat.toString()).redirectErrorStream(false).start();
         String out = new String(p.getInputStream().readAllBytes());
         String err = new String(p.getErrorStream().readAllBytes());
