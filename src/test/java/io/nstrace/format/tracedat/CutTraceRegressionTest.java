@@ -84,4 +84,29 @@ class CutTraceRegressionTest {
         assertEquals(1, r.exitCode(), r.out());
         assertTrue(r.err().startsWith("nstrace report: " + file + ": "), r.err());
     }
+
+    /** The same cut in a version 7 copy (zstd chunks): refused in one line naming the file, salvaged short. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1000})
+    void aCutVersion7FileExitsOneNamingTheFileAndSalvagesFewerEvents(int into) throws IOException {
+        Path v7 = tmp.resolve("v7.dat");
+        try (java.io.OutputStream out = Files.newOutputStream(v7)) {
+            io.nstrace.format.tracedat.TraceDatWriter.write(TraceDatReader.read(FILE), out);
+        }
+        byte[] all = Files.readAllBytes(v7);
+        int cut = all.length - 2 * 4096 - into; // inside the last CPU's chunks (the strings section is ~120 bytes)
+        Path file = Files.write(tmp.resolve("cut7.dat"), Arrays.copyOf(all, cut));
+        CliRun r = CliRun.run(Path.of("/proc"), tmp, "report", "--format", "summary", file.toString());
+        assertEquals(1, r.exitCode(), r.out());
+        assertTrue(r.err().startsWith("nstrace report: " + file + ": ") && r.err().lines().count() == 1, r.err());
+        long events = 0;
+        try (EventReader er = new EventReader(TraceDatReader.salvage(file))) {
+            while (er.hasNext()) {
+                if (!er.next().isLostMarker()) {
+                    events++;
+                }
+            }
+        }
+        assertTrue(events > 0 && events < 2671, events + " events salvaged");
+    }
 }
