@@ -122,7 +122,9 @@ public final class ReportCommand implements Callable<Integer> {
         } catch (DamagedTraceException e) {
             throw NstraceException.user(e.getMessage() + (salvage ? "" : " (--salvage reports the intact pages)"));
         } catch (IOException e) {
-            throw NstraceException.user("cannot read " + file + ": " + e.getMessage());
+            String m = String.valueOf(e.getMessage());
+            // the reader's own refusals already name the file
+            throw NstraceException.user(m.startsWith(file + ": ") ? m : "cannot read " + file + ": " + m);
         }
     }
 

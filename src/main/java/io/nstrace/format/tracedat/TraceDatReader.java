@@ -485,7 +485,7 @@ public final class TraceDatReader {
     }
 
     /** Largest decompressed section accepted (kallsyms of a big kernel is tens of MB): more is a damaged size. */
-    static final int MAX_SECTION = 1 << 28;
+    static final int MAX_SECTION = 1 << 26;
 
     /**
      * The compressed block at the file position (u32 compressed size, u32 size, zstd data), decompressed, to read
