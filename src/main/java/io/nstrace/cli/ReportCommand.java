@@ -27,15 +27,16 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
- * {@code nstrace report FILE}: converts a trace.dat (nstrace's or trace-cmd's) to text, JSON Lines or a summary.
+ * {@code nstrace report FILE}: converts a trace.dat (nstrace's or trace-cmd's) to text, JSON Lines, a summary
+ * or a Perfetto trace.
  * A cut or damaged file is refused (exit 1, one line naming the file and the damage) unless {@code --salvage}
  * is given: then every intact page is reported, the damaged ones are marked as lost in the output and listed on
  * stderr (one line per damaged CPU), and the exit status is 0.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Convert a trace.dat (written by nstrace or trace-cmd) to text, JSON Lines or a summary.")
+        description = "Convert a trace.dat (written by nstrace or trace-cmd) to text, JSON Lines, a summary or a Perfetto trace.")
 public final class ReportCommand implements Callable<Integer> {
-    public enum Format { text, json, summary }
+    public enum Format { text, json, summary, perfetto }
 
     @Spec
     CommandSpec spec;
@@ -43,7 +44,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The trace.dat to read.")
     Path file;
 
-    @Option(names = "--format", defaultValue = "text", description = "text, json or summary (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "text", description = "text, json, summary or perfetto (a Perfetto trace for ui.perfetto.dev; default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Option(names = "--container", paramLabel = "NAME", description = "Only events of this container.")
@@ -78,7 +79,11 @@ public final class ReportCommand implements Callable<Integer> {
                 return 0;
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (OutputStream os = OutputMixin.textStream(out)) {
+            if (used.binary() && io.nstrace.sys.Libc.isatty(1)) {
+                throw NstraceException.user("not writing a binary perfetto trace to a terminal; give -o FILE");
+            }
+            out.flush();
+            try (OutputStream os = used.binary() ? OutputMixin.rawStdout() : OutputMixin.textStream(out)) {
                 TraceOutput.write(data, used, os, container);
             }
             out.flush();
