@@ -44,7 +44,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The trace.dat to read.")
     Path file;
 
-    @Option(names = "--format", defaultValue = "text", description = "text, json, summary or perfetto (a Perfetto trace for ui.perfetto.dev; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", description = "text, json, summary or perfetto (a Perfetto trace for ui.perfetto.dev). Default: perfetto for -o FILE.pftrace, else text.")
     Format format;
 
     @Option(names = "--container", paramLabel = "NAME", description = "Only events of this container.")
@@ -68,7 +68,9 @@ public final class ReportCommand implements Callable<Integer> {
         String prefix = spec.qualifiedName() + ": ";
         salvageNotes(file, data).forEach(note -> spec.commandLine().getErr().println(prefix + note));
         spec.commandLine().getErr().flush();
-        OutputFormat used = OutputFormat.valueOf(format.name());
+        OutputFormat used = format != null ? OutputFormat.valueOf(format.name()) : output != null
+                && OutputFormat.forFileName(output.getFileName().toString(), OutputFormat.text) == OutputFormat.perfetto
+                ? OutputFormat.perfetto : OutputFormat.text;
         try {
             if (output != null) {
                 try (OutputStream os = OutputFiles.open(output)) {
