@@ -43,7 +43,7 @@ public final class PerfettoWriter {
         this.data = data;
         this.ctx = ctx;
         String clock = TraceData.selectedClock(data.options().clock() == null ? "" : data.options().clock());
-        this.out = new PerfettoTraceWriter(os, clock.equals("mono_raw"));
+        this.out = new PerfettoTraceWriter(os, clock.equals("mono_raw"), a -> ctx.symbols().name(a).orElse(null));
         Long date = data.options().dateOffsetUs();
         this.offsetNs = date == null ? 0 : date * 1000;
     }

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -46,11 +48,17 @@ final class FtraceEvents {
     private static final int FIELD_INT = 4;
     private static final int FIELD_UINT = 5;
 
+    /** The function tracer's kernel text addresses, given with their symbol names. */
+    private static final Set<String> ADDRESS_FIELDS = Set.of("ip", "parent_ip");
+
     private final ProtoBuffer payload = new ProtoBuffer();
     private final ProtoBuffer field = new ProtoBuffer();
 
-    /** Writes {@code e} (not a lost marker) at {@code timestamp} as a whole FtraceEvent into {@code event}. */
-    void encode(TraceEvent e, long timestamp, ProtoBuffer event) throws IOException {
+    /**
+     * Writes {@code e} (not a lost marker) at {@code timestamp} as a whole FtraceEvent into {@code event};
+     * returns the FtraceEvent field it took. {@code symbols} names kernel addresses (null when unknown).
+     */
+    int encode(TraceEvent e, long timestamp, ProtoBuffer event, LongFunction<String> symbols) throws IOException {
         event.reset();
         payload.reset();
         CodedOutputStream o = event.out();
@@ -62,9 +70,10 @@ final class FtraceEvents {
         }
         int kind = typed(e, payload.out());
         if (kind == GENERIC) {
-            generic(e, payload.out());
+            generic(e, payload.out(), symbols);
         }
         payload.writeAsField(o, kind);
+        return kind;
     }
 
     /** The FtraceEvent field of {@code e}'s typed message, written to {@code p}; {@link #GENERIC} when none. */
@@ -174,8 +183,12 @@ final class FtraceEvents {
         }
     }
 
-    /** The generic event: the event's name (without its system, as Perfetto writes it) and its fields. */
-    private void generic(TraceEvent e, CodedOutputStream p) throws IOException {
+    /**
+     * The generic event: the event's name (without its system, as Perfetto writes it) and its fields; in the
+     * function tracer's events an address field ({@code ip}, {@code parent_ip}) holds the symbol name and
+     * {@code NAME_addr} the address, as in nstrace's JSON (the address alone when the symbol is unknown).
+     */
+    private void generic(TraceEvent e, CodedOutputStream p, LongFunction<String> symbols) throws IOException {
         p.writeString(GENERIC_EVENT_NAME, e.format() == null ? e.eventName() : e.format().name());
         if (e.format() == null) {
             return;
@@ -187,6 +200,19 @@ final class FtraceEvents {
             }
             field.reset();
             CodedOutputStream fo = field.out();
+            long address = EventDecoder.asLong(v); // kernel addresses above 2^63 are BigIntegers
+            String symbol = v instanceof Number && ADDRESS_FIELDS.contains(ff.name())
+                    && e.format().system().equals("ftrace") ? symbols.apply(address) : null;
+            if (symbol != null) {
+                fo.writeString(FIELD_NAME, ff.name());
+                fo.writeString(FIELD_STR, symbol);
+                field.writeAsField(p, GENERIC_FIELD);
+                field.reset();
+                fo.writeString(FIELD_NAME, ff.name() + "_addr");
+                fo.writeUInt64(FIELD_UINT, address);
+                field.writeAsField(p, GENERIC_FIELD);
+                continue;
+            }
             fo.writeString(FIELD_NAME, ff.name());
             switch (v) {
                 case String s -> fo.writeString(FIELD_STR, s);

@@ -1,10 +1,15 @@
 package io.nstrace.format.perfetto;
 
 import com.google.protobuf.CodedOutputStream;
+import io.nstrace.format.ringbuffer.EventDecoder;
 import io.nstrace.format.ringbuffer.TraceEvent;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.LongFunction;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,6 +34,14 @@ public final class PerfettoTraceWriter {
     private static final int PACKET_CLOCK_SNAPSHOT = 6;
     private static final int PACKET_TIMESTAMP = 8;
     private static final int PACKET_SEQUENCE_ID = 10;
+    private static final int PACKET_INTERNED_DATA = 12;
+    private static final int PACKET_SEQUENCE_FLAGS = 13;
+    /** TracePacket.SequenceFlags.SEQ_INCREMENTAL_STATE_CLEARED: interned data starts afresh (first packet). */
+    private static final int SEQ_INCREMENTAL_STATE_CLEARED = 1;
+    // InternedData, InternedString
+    private static final int INTERNED_KERNEL_SYMBOLS = 26;
+    private static final int INTERNED_IID = 1;
+    private static final int INTERNED_STR = 2;
     private static final int PACKET_FTRACE_STATS = 34;
     private static final int PACKET_SYSTEM_INFO = 45;
     // FtraceEventBundle
@@ -95,6 +108,9 @@ public final class PerfettoTraceWriter {
 
     private final CodedOutputStream out;
     private final boolean monoRaw;
+    private final LongFunction<String> symbols;
+    /** Kernel addresses whose symbol this sequence has interned (a few thousand functions at most). */
+    private final Set<Long> interned = new HashSet<>();
     private final ProtoBuffer packet = new ProtoBuffer();
     private final ProtoBuffer inner = new ProtoBuffer();
     private final ProtoBuffer item = new ProtoBuffer();
@@ -107,10 +123,14 @@ public final class PerfettoTraceWriter {
     /**
      * @param monoRaw whether the event timestamps are the raw monotonic clock (trace clock {@code mono_raw});
      *                otherwise they are given as Perfetto's default, the boot clock
+     * @param symbols the kernel symbol at an address, null when unknown: function-graph events get their function
+     *                names (interned as Perfetto's kernel symbols, keyed by the address itself), function-tracer
+     *                events the names beside the addresses
      */
-    public PerfettoTraceWriter(OutputStream out, boolean monoRaw) {
+    public PerfettoTraceWriter(OutputStream out, boolean monoRaw, LongFunction<String> symbols) {
         this.out = CodedOutputStream.newInstance(out, 1 << 16);
         this.monoRaw = monoRaw;
+        this.symbols = symbols;
     }
 
     /**
@@ -200,11 +220,35 @@ public final class PerfettoTraceWriter {
     /** Adds event {@code e} (recorded on {@code e.cpu()}) to its CPU's bundle, written when full. */
     public void event(TraceEvent e, long timestamp) throws IOException {
         ProtoBuffer b = bundle(e.cpu());
-        events.encode(e, timestamp, event);
+        int kind = events.encode(e, timestamp, event, symbols);
+        if (kind == FtraceEvents.FUNCGRAPH_ENTRY || kind == FtraceEvents.FUNCGRAPH_EXIT) {
+            intern(e.fields().get("func"));
+        }
         event.writeAsField(b.out(), BUNDLE_EVENT);
         if (b.size() >= BUNDLE_BYTES) {
             writeBundle(e.cpu());
         }
+    }
+
+    /** Interns the symbol of function address {@code func} (before the bundle that uses it is written). */
+    private void intern(Object func) throws IOException {
+        long address = EventDecoder.asLong(func);
+        if (func == null || interned.contains(address)) {
+            return;
+        }
+        interned.add(address);
+        String name = symbols.apply(address);
+        if (name == null) {
+            return; // Perfetto shows the address
+        }
+        startPacket(null);
+        inner.reset();
+        item.reset();
+        item.out().writeUInt64(INTERNED_IID, address);
+        item.out().writeByteArray(INTERNED_STR, name.getBytes(StandardCharsets.UTF_8));
+        item.writeAsField(inner.out(), INTERNED_KERNEL_SYMBOLS);
+        inner.writeAsField(packet.out(), PACKET_INTERNED_DATA);
+        endPacket();
     }
 
     /** Events were lost on {@code cpu} here: its next bundle says so ({@code lost_events}). */
@@ -278,6 +322,9 @@ public final class PerfettoTraceWriter {
             packet.out().writeUInt64(PACKET_TIMESTAMP, timestamp);
         }
         packet.out().writeUInt32(PACKET_SEQUENCE_ID, SEQUENCE_ID);
+        if (packets == 0) {
+            packet.out().writeUInt32(PACKET_SEQUENCE_FLAGS, SEQ_INCREMENTAL_STATE_CLEARED);
+        }
     }
 
     private void endPacket() throws IOException {

@@ -105,6 +105,41 @@ class PerfettoWriterTest {
         PerfettoChecks.check(trace, PerfettoChecks.jsonLines(json(d, null)));
     }
 
+    @Test
+    void functionGraphEventsNameTheirFunctionsThroughInternedKernelSymbols() throws Exception {
+        EventFormat entry = EventFormat.parse("ftrace", Fixtures.text("events/ftrace/funcgraph_entry/format"));
+        EventFormat function = EventFormat.parse("ftrace", Fixtures.text("events/ftrace/function/format"));
+        long open = 0xffffffff81001000L;
+        long read = 0xffffffff81002000L;
+        ByteBuffer page = new PageBuilder(1_000)
+                .event(10, entry.id(), 100, (int) open, (int) (open >>> 32), 1, 0)
+                .event(10, function.id(), 100, (int) read, (int) (read >>> 32), (int) open, (int) (open >>> 32))
+                .event(10, entry.id(), 100, (int) open, (int) (open >>> 32), 2, 0).build();
+        Path pages = Files.write(tmp.resolve("cpu0.raw"), page.array());
+        TraceData d = new TraceData(4096, ByteOrder.LITTLE_ENDIAN, HeaderPage.parse(Fixtures.text("header_page")),
+                Fixtures.text("header_event"), List.of(entry.text(), function.text()), Map.of(),
+                "ffffffff81001000 T do_sys_open\nffffffff81002000 T vfs_read\n".getBytes(StandardCharsets.UTF_8),
+                new byte[0], "100 cat\n", 1, new TraceData.Options("Linux h 6.18 #1 x86_64", "[local]", null, "t",
+                ContainerMap.empty()), List.of(new TraceData.Buffer("", "local", List.of(new TraceData.CpuData(0,
+                new TraceData.PageSource(pages, 0, 4096), "")))));
+        Node trace = PerfettoText.decode(perfetto(d, null));
+        PerfettoChecks.check(trace, PerfettoChecks.jsonLines(json(d, null)));
+        assertEquals("1", trace.all("packet").getFirst().get("sequence_flags"), "incremental state cleared first");
+        List<Node> symbols = trace.walk().filter(n -> n.name().equals("kernel_symbols")).toList();
+        assertEquals(1, symbols.size(), "one symbol, interned once: " + symbols);
+        assertEquals(Long.toUnsignedString(open), symbols.getFirst().get("iid"));
+        assertEquals("do_sys_open", symbols.getFirst().get("str"));
+        List<Node> events = PerfettoChecks.events(trace);
+        assertEquals(Long.toUnsignedString(open), PerfettoChecks.payload(events.get(0)).get("func"));
+        Node generic = PerfettoChecks.payload(events.get(1));
+        assertEquals("function", generic.get("event_name"));
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        generic.all("field").forEach(f -> fields.put(f.get("name"), f.get("str_value") != null ? f.get("str_value")
+                : f.get("uint_value")));
+        assertEquals(Map.of("ip", "vfs_read", "ip_addr", Long.toUnsignedString(read), "parent_ip", "do_sys_open",
+                "parent_ip_addr", Long.toUnsignedString(open), "args", "[]"), fields);
+    }
+
     private static byte[] concat(ByteBuffer a, ByteBuffer b) {
         byte[] out = new byte[a.capacity() + b.capacity()];
         System.arraycopy(a.array(), 0, out, 0, a.capacity());
