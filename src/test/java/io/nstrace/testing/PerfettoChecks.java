@@ -56,7 +56,7 @@ public final class PerfettoChecks {
         return event.children().stream().filter(n -> !HEADER.contains(n.name())).findFirst().orElseThrow();
     }
 
-    /** The type of a Perfetto event in nstrace's terms' Perfetto form: the message name, or generic:NAME. */
+    /** The type of a Perfetto event: its message's name, or generic:NAME for a generic event. */
     static String type(Node event) {
         Node p = payload(event);
         return p.name().equals("generic") ? "generic:" + p.get("event_name") : p.name();

@@ -13,6 +13,7 @@ import java.util.function.LongFunction;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Streams a Perfetto {@code Trace} (protos/perfetto/trace/trace.proto): a sequence of {@code TracePacket}s, each
@@ -117,7 +118,7 @@ public final class PerfettoTraceWriter {
     private final ProtoBuffer event = new ProtoBuffer();
     private final FtraceEvents events = new FtraceEvents();
     private final Map<Integer, ProtoBuffer> bundles = new TreeMap<>();
-    private final java.util.Set<Integer> lostBefore = new java.util.TreeSet<>();
+    private final Set<Integer> lostBefore = new TreeSet<>();
     private long packets;
 
     /**
@@ -282,11 +283,6 @@ public final class PerfettoTraceWriter {
             writeBundle(cpu);
         }
         out.flush();
-    }
-
-    /** The packets written so far. */
-    public long packets() {
-        return packets;
     }
 
     /** The open bundle of {@code cpu}, started (cpu, loss, clock) when it was empty. */
