@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A real recording of a Docker container (scheduler events and raw syscalls) converted from its trace.dat to a
  * Perfetto trace by {@code report} (its own process, the real entry point): protoc decodes it, it holds every
- * event of the JSON, and as many sched_switch events as {@code trace-cmd report} prints for the same file.
+ * event of the JSON, and as many sched_switch events as {@code trace-cmd report} prints for the same file; and
+ * {@code record -o x.pftrace} writes one directly.
  */
 class PerfettoDockerTest {
     @TempDir
@@ -58,6 +59,14 @@ class PerfettoDockerTest {
                     .toList();
             assertTrue(names.stream().anyMatch(n -> n.startsWith(name + ":1/")), "the container's init (PID 1) "
                     + "is not named " + name + ":1/...: " + names);
+
+            // record writes it directly too, chosen by the name: straight from the spooled pages
+            Path direct = tmp.resolve("direct.pftrace");
+            run("record", name, "-d", "1s", "--spool", tmp.resolve("spool2").toString(), "-o", direct.toString());
+            PerfettoText.Node recorded = PerfettoText.decode(direct);
+            assertTrue(PerfettoChecks.events(recorded).size() > 0, "record -o x.pftrace wrote no events");
+            assertTrue(recorded.walk().anyMatch(n -> n.name().equals("cmdline") && n.value().startsWith(name + ":")),
+                    "record -o x.pftrace names no task of " + name);
         } finally {
             docker.remove(name);
         }
