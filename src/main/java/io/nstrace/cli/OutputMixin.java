@@ -23,7 +23,7 @@ public final class OutputMixin {
     Path file;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "dat (trace-cmd's trace.dat), text, json (JSON Lines), summary or perfetto (for ui.perfetto.dev). Default: from -o's name, dat for other names, text on stdout.")
+            description = "dat (trace-cmd's trace.dat), text, json (JSON Lines), summary or perfetto (Perfetto's trace format). Default: from -o's name, dat for other names, text on stdout.")
     OutputFormat format;
 
     private OutputFormat used;

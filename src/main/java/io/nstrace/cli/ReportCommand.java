@@ -44,7 +44,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The trace.dat to read.")
     Path file;
 
-    @Option(names = "--format", description = "text, json, summary or perfetto (a Perfetto trace for ui.perfetto.dev). Default: perfetto for -o FILE.pftrace, else text.")
+    @Option(names = "--format", description = "text, json, summary or perfetto (Perfetto's trace format). Default: text, or perfetto when -o names a .pftrace file.")
     Format format;
 
     @Option(names = "--container", paramLabel = "NAME", description = "Only events of this container.")
