@@ -22,8 +22,9 @@ import java.util.TreeMap;
  * packet before the first event that mentions a task not named yet (or whose container or in-container PID the
  * trace has since told), and the per-CPU losses at the end. A task in a container is named
  * {@code CONTAINER:PID/COMM} (the in-container PID; {@code CONTAINER/COMM} when the trace does not tell it) so the
- * UI's process list shows whose it is; a host task by its comm. Timestamps are the trace clock's (the DATE offset
- * of a trace-cmd file taken off again; the snapshot gives the wall clock then).
+ * UI's process list shows whose it is; a host task by its comm. Timestamps are the trace clock's (the file's DATE
+ * offset, which {@link io.nstrace.format.EventReader} adds, taken off again; the clock snapshot gives the wall
+ * clock at the first event instead).
  */
 public final class PerfettoWriter {
     /** x86_64/arm64 {@code CLONE_THREAD}: a task_newtask with it makes a thread of the parent's process. */
