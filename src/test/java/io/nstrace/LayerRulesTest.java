@@ -73,6 +73,14 @@ class LayerRulesTest {
     }
 
     @Test
+    void protobufOnlyInThePerfettoEncoder() {
+        // protobuf-java is loaded only when a Perfetto trace is written, never on another command's path
+        noClasses().that().resideOutsideOfPackage("io.nstrace.format.perfetto..")
+                .should().dependOnClassesThat().resideInAPackage("com.google.protobuf..")
+                .check(classes);
+    }
+
+    @Test
     void foreignMemoryOnlyInSys() {
         noClasses().that().resideOutsideOfPackage("io.nstrace.sys..")
                 .should().dependOnClassesThat().resideInAPackage("java.lang.foreign..")

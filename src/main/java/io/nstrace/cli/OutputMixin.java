@@ -20,11 +20,11 @@ import java.nio.file.Path;
 /** Where and how a trace is written: {@code -o} and {@code --format}. */
 public final class OutputMixin {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write the trace here (default: stdout; checked before tracing starts). The format follows the name (.dat, .json, .txt) unless --format is given.")
+            description = "Write the trace here (default: stdout; checked before tracing starts). The format follows the name (.dat, .json, .txt, .pftrace) unless --format is given.")
     Path file;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "dat (trace-cmd's trace.dat), text, json (JSON Lines) or summary. Default: from -o's name, dat for other names, text on stdout.")
+            description = "dat (trace-cmd's trace.dat), text, json (JSON Lines), summary or perfetto (Perfetto's trace format). Default: from -o's name, dat for other names, text on stdout.")
     OutputFormat format;
 
     @Option(names = "--dat-version", paramLabel = "N", converter = DatVersionConverter.class,
@@ -105,10 +105,11 @@ public final class OutputMixin {
         }
         try {
             out.flush();
-            if (format == OutputFormat.dat && Libc.isatty(1)) {
-                throw NstraceException.user("not writing a binary trace.dat to a terminal; give -o FILE or --format text");
+            if (format.binary() && Libc.isatty(1)) {
+                throw NstraceException.user("not writing a binary " + (format == OutputFormat.dat ? "trace.dat"
+                        : "perfetto trace") + " to a terminal; give -o FILE or --format text");
             }
-            try (OutputStream os = format == OutputFormat.dat ? rawStdout()
+            try (OutputStream os = format.binary() ? rawStdout()
                     : textStream(out)) {
                 long n = TraceOutput.write(data, format, os, null, dat);
                 out.flush();
@@ -119,7 +120,7 @@ public final class OutputMixin {
         }
     }
 
-    private static OutputStream rawStdout() {
+    static OutputStream rawStdout() {
         return new java.io.FilterOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out)) {
             @Override
             public void close() throws IOException {

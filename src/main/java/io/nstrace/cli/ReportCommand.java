@@ -28,15 +28,16 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
- * {@code nstrace report FILE}: converts a trace.dat (nstrace's or trace-cmd's) to text, JSON Lines or a summary.
+ * {@code nstrace report FILE}: converts a trace.dat (nstrace's or trace-cmd's) to text, JSON Lines, a summary
+ * or a Perfetto trace.
  * A cut or damaged file is refused (exit 1, one line naming the file and the damage) unless {@code --salvage}
  * is given: then every intact page is reported, the damaged ones are marked as lost in the output and listed on
  * stderr (one line per damaged CPU), and the exit status is 0.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Convert a trace.dat (written by nstrace or trace-cmd) to text, JSON Lines or a summary.")
+        description = "Convert a trace.dat (written by nstrace or trace-cmd) to text, JSON Lines, a summary or a Perfetto trace.")
 public final class ReportCommand implements Callable<Integer> {
-    public enum Format { text, json, summary, dat }
+    public enum Format { text, json, summary, dat, perfetto }
 
     @Spec
     CommandSpec spec;
@@ -44,7 +45,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The trace.dat to read.")
     Path file;
 
-    @Option(names = "--format", defaultValue = "text", description = "text, json, summary or dat (a trace.dat again: converts between versions; needs -o or a pipe) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", description = "text, json, summary, dat (a trace.dat again: converts between versions;"
+            + " needs -o or a pipe) or perfetto (Perfetto's trace format). Default: from -o's name (.dat, .json, .txt,"
+            + " .pftrace), text otherwise.")
     Format format;
 
     @Option(names = "--dat-version", paramLabel = "N", converter = OutputMixin.DatVersionConverter.class,
@@ -77,7 +80,8 @@ public final class ReportCommand implements Callable<Integer> {
         String prefix = spec.qualifiedName() + ": ";
         salvageNotes(file, data).forEach(note -> spec.commandLine().getErr().println(prefix + note));
         spec.commandLine().getErr().flush();
-        OutputFormat used = OutputFormat.valueOf(format.name());
+        OutputFormat used = format != null ? OutputFormat.valueOf(format.name()) : output != null
+                ? OutputFormat.forFileName(output.getFileName().toString(), OutputFormat.text) : OutputFormat.text;
         try {
             if (used == OutputFormat.dat) {
                 if (container != null) {
@@ -97,7 +101,11 @@ public final class ReportCommand implements Callable<Integer> {
                 return 0;
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (OutputStream os = OutputMixin.textStream(out)) {
+            if (used.binary() && io.nstrace.sys.Libc.isatty(1)) {
+                throw NstraceException.user("not writing a binary perfetto trace to a terminal; give -o FILE");
+            }
+            out.flush();
+            try (OutputStream os = used.binary() ? OutputMixin.rawStdout() : OutputMixin.textStream(out)) {
                 TraceOutput.write(data, used, os, container);
             }
             out.flush();

@@ -234,8 +234,8 @@ public final class RunCommand implements Callable<Integer> {
         picocli.CommandLine.Model.OptionSpec o = run.findOption("-o");
         run.remove(o);
         run.addOption(picocli.CommandLine.Model.OptionSpec.builder(o).description("Write the trace here (default: "
-                + DEFAULT_OUTPUT + ", or nstrace-run.txt/.json with --format; never stdout, which stays the "
-                + "command's; checked before the command starts). The format follows the name (.dat, .json, .txt) "
+                + DEFAULT_OUTPUT + ", or nstrace-run.txt/.json/.pftrace with --format; never stdout, which stays the "
+                + "command's; checked before the command starts). The format follows the name (.dat, .json, .txt, .pftrace) "
                 + "unless --format is given.").build());
     }
 
@@ -247,6 +247,7 @@ public final class RunCommand implements Callable<Integer> {
             case json -> "json";
             case text, summary -> "txt";
             case dat -> "dat";
+            case perfetto -> "pftrace";
         };
     }
 }

@@ -30,6 +30,8 @@ class RunCommandTest {
         assertEquals("nstrace-run.dat", RunCommand.defaultOutput(OutputFormat.dat));
         assertEquals("nstrace-run.json", RunCommand.defaultOutput(OutputFormat.json));
         assertEquals("nstrace-run.txt", RunCommand.defaultOutput(OutputFormat.text));
+        assertEquals("nstrace-run.pftrace", RunCommand.defaultOutput(OutputFormat.perfetto));
+        assertEquals(OutputFormat.perfetto, OutputFormat.forFileName("x.PFTRACE", OutputFormat.dat));
     }
 
     @Test

@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * Gates the tests that need something real: the live kernel's tracefs, Docker, Podman, the second kernel
- * (vm), trace-cmd and asciidoctor. Where the thing is missing the test is skipped, unless NSTRACE_REQUIRE names it (CI sets
- * {@code NSTRACE_REQUIRE=kernel,docker,podman,vm,trace-cmd,asciidoctor}): then it fails, so a green CI run proves it ran.
+ * (vm), trace-cmd, asciidoctor and protoc. Where the thing is missing the test is skipped, unless NSTRACE_REQUIRE names it (CI sets
+ * {@code NSTRACE_REQUIRE=kernel,docker,podman,vm,trace-cmd,asciidoctor,protoc}): then it fails, so a green CI run proves it ran.
  */
 public final class Require {
     public static final String KERNEL = "kernel";
@@ -22,6 +22,7 @@ public final class Require {
     public static final String VM = "vm";
     public static final String TRACE_CMD = "trace-cmd";
     public static final String ASCIIDOCTOR = "asciidoctor";
+    public static final String PROTOC = "protoc";
 
     private static final Set<String> REQUIRED = Arrays.stream(
                     System.getenv().getOrDefault("NSTRACE_REQUIRE", "").split(","))
@@ -62,6 +63,13 @@ public final class Require {
     /** asciidoctor installed, so the build's man-roff profile made the roff man pages. */
     public static void asciidoctor() {
         that(ASCIIDOCTOR, Files.isExecutable(Path.of("/usr/bin/asciidoctor")), "/usr/bin/asciidoctor not installed");
+    }
+
+    /** protoc installed (Debian's protobuf-compiler): decodes the Perfetto output against its .proto. */
+    public static Path protoc() {
+        Path p = Path.of("/usr/bin/protoc");
+        that(PROTOC, Files.isExecutable(p), "/usr/bin/protoc not installed (protobuf-compiler)");
+        return p;
     }
 
     /** A Docker daemon that answers, with the busybox:local image imported. */

@@ -1,10 +1,14 @@
 package io.nstrace.format.output;
 
-/** What a trace is written as: trace-cmd's trace.dat, report-like text, JSON Lines, or a per-container summary. */
+/**
+ * What a trace is written as: trace-cmd's trace.dat, report-like text, JSON Lines, a per-container summary, or a
+ * Perfetto trace.
+ */
 public enum OutputFormat {
-    dat, text, json, summary;
+    dat, text, json, summary, perfetto;
 
-    /** The format a file name suggests ({@code .dat} → dat, {@code .json}/{@code .jsonl} → json, {@code .txt} → text). */
+    /** The format a file name suggests ({@code .dat} → dat, {@code .json}/{@code .jsonl} → json, {@code .txt} → text,
+     * {@code .pftrace} → perfetto). */
     public static OutputFormat forFileName(String name, OutputFormat fallback) {
         String n = name.toLowerCase(java.util.Locale.ROOT);
         if (n.endsWith(".dat")) {
@@ -16,6 +20,14 @@ public enum OutputFormat {
         if (n.endsWith(".txt")) {
             return text;
         }
+        if (n.endsWith(".pftrace")) {
+            return perfetto;
+        }
         return fallback;
+    }
+
+    /** Whether the format is binary (never written to a terminal, nor through a text writer). */
+    public boolean binary() {
+        return this == dat || this == perfetto;
     }
 }

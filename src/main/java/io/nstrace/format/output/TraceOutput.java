@@ -22,7 +22,7 @@ public final class TraceOutput {
 
     /**
      * Writes {@code data} to {@code out} (not closed). {@code container}, when not null, keeps only that
-     * container's events in the text, json and summary formats; a dat file always holds every buffer.
+     * container's events in the text, json, summary and perfetto formats; a dat file always holds every buffer.
      * Returns the number of events written (for dat: the events in its pages).
      */
     public static long write(TraceData data, OutputFormat format, OutputStream out, String container)
@@ -55,6 +55,7 @@ public final class TraceOutput {
                     yield t.writeAll(events);
                 }
                 case json -> new JsonWriter(w, ctx).writeAll(events);
+                case perfetto -> PerfettoWriter.write(data, ctx, events, out);
                 case summary -> {
                     TraceSummary s = new TraceSummary(ctx).withStats(data).addAll(events);
                     s.write(w);
