@@ -3,7 +3,7 @@ package io.nstrace.cli;
 import io.nstrace.cli.context.Services;
 
 import io.nstrace.error.NstraceException;
-import io.nstrace.sys.Libc;
+import io.nstrace.sys.ProcSelf;
 import io.nstrace.tracefs.TraceFs;
 
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ final class Privileges {
 
     /** Discovery must read other users' {@code /proc/PID/ns/pid} links. */
     static void requireDiscovery(Services ctx) {
-        int euid = Libc.geteuid();
+        int euid = ProcSelf.euid();
         if (euid == 0) {
             return;
         }
@@ -36,7 +36,7 @@ final class Privileges {
 
     /** Tracing must create instances in tracefs, and find the containers first. */
     static void requireTracing(Services ctx) {
-        if (Libc.geteuid() == 0) {
+        if (ProcSelf.euid() == 0) {
             return;
         }
         requireDiscovery(ctx);
@@ -45,9 +45,9 @@ final class Privileges {
 
     /** Creating and removing instances needs a writable {@code instances/}. */
     static void requireTraceFs(TraceFs fs) {
-        if (Libc.geteuid() != 0 && !Files.isWritable(fs.instancesDir())) {
+        if (ProcSelf.euid() != 0 && !Files.isWritable(fs.instancesDir())) {
             throw NstraceException.environment("needs root to trace: " + fs.instancesDir()
-                    + " is not writable (euid " + Libc.geteuid() + "); run as root");
+                    + " is not writable (euid " + ProcSelf.euid() + "); run as root");
         }
     }
 }
