@@ -8,4 +8,10 @@ self=$0
 if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
 case $self in */*) ;; *) self=./$self ;; esac
 lib=$(cd "${self%/*}/../lib/nstrace" && pwd -P) || exit 127
-exec "$lib/runtime/bin/java" @"$lib/jvm.args" -XX:AOTCache="$lib/nstrace.aot" -Xlog:aot=off -Xlog:cds=off -jar "$lib/nstrace.jar" "$@"
+# The root's --help and --version map a cache of their own: the JVM loads every class of its cache at start,
+# and the one trained by ps holds twice the classes they need.
+case ${1-} in
+    --version | -V | --help | -h) aot=nstrace-info.aot ;;
+    *) aot=nstrace.aot ;;
+esac
+exec "$lib/runtime/bin/java" @"$lib/jvm.args" -XX:AOTCache="$lib/$aot" -Xlog:aot=off -Xlog:cds=off -jar "$lib/nstrace.jar" "$@"
