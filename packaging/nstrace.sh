@@ -8,4 +8,11 @@ self=$0
 if [ -L "$self" ]; then self=$(readlink -f "$self"); fi
 case $self in */*) ;; *) self=./$self ;; esac
 lib=$(cd "${self%/*}/../lib/nstrace" && pwd -P) || exit 127
-exec "$lib/runtime/bin/java" @"$lib/jvm.args" -XX:AOTCache="$lib/nstrace.aot" -Xlog:aot=off -Xlog:cds=off -jar "$lib/nstrace.jar" "$@"
+# The root's --help and --version map caches of their own (trained by each): the JVM loads every class of its
+# cache at start, and the one trained by ps holds twice the classes they need.
+case ${1-} in
+    --version | -V) aot=nstrace-version.aot ;;
+    --help | -h) aot=nstrace-help.aot ;;
+    *) aot=nstrace.aot ;;
+esac
+exec "$lib/runtime/bin/java" @"$lib/jvm.args" -XX:AOTCache="$lib/$aot" -Xlog:aot=off -Xlog:cds=off -jar "$lib/nstrace.jar" "$@"

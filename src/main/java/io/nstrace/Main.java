@@ -26,7 +26,13 @@ public final class Main {
             if (!orphans.isEmpty()) {
                 err.println(orphans);
             }
-            rc = Commands.forArgs(context, out, err, args).execute(args);
+            java.util.Optional<String> help = io.nstrace.cli.Cli.rootHelpOnly(args);
+            if (help.isPresent()) {
+                out.print(help.get());
+                rc = io.nstrace.error.ExitCodes.OK;
+            } else {
+                rc = Commands.forArgs(context, out, err, args).execute(args);
+            }
         }
         out.flush();
         err.flush();

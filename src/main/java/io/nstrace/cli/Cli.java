@@ -24,6 +24,8 @@ public final class Cli {
     private static final Set<String> VALUED_GLOBALS = Set.of("--proc", "--tracefs");
     /** The root's own information options. */
     private static final Set<String> ROOT_INFO = Set.of("-h", "--help", "-V", "--version");
+    /** The root's usage without colours, as a resource of the jar (see {@link #rootHelpOnly}). */
+    public static final String ROOT_HELP = "/io/nstrace/cli/root-help.txt";
 
     private Cli() {
     }
@@ -87,6 +89,27 @@ public final class Cli {
             text.append(line).append(System.lineSeparator());
         }
         return java.util.Optional.of(text.toString());
+    }
+
+    /**
+     * What {@code nstrace --help} (or {@code -h}) prints, when {@code args} are just that: the root's usage as picocli
+     * renders it without colours, written at build time from this same model into {@value #ROOT_HELP} (a build step,
+     * {@code io.nstrace.cli.RootHelpText}; {@code RootHelpTest} checks it equals picocli's live rendering). Empty,
+     * so that picocli renders it live, for any other command line, when picocli would use colours (its own
+     * {@code Ansi.AUTO} decision: a terminal, {@code picocli.ansi}, NO_COLOR...), when {@code picocli.usage.width}
+     * is set, or when the jar lacks the text. Building the root's model costs a cold JVM more than the JVM's start.
+     */
+    public static java.util.Optional<String> rootHelpOnly(String[] args) {
+        if (args.length != 1 || !args[0].equals("--help") && !args[0].equals("-h")
+                || System.getProperty("picocli.usage.width") != null || CommandLine.Help.Ansi.AUTO.enabled()) {
+            return java.util.Optional.empty();
+        }
+        try (java.io.InputStream in = Cli.class.getResourceAsStream(ROOT_HELP)) {
+            return in == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** Only the root's --help/-h or --version/-V (and global options): no subcommand's model is needed. */

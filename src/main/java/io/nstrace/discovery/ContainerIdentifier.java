@@ -1,7 +1,5 @@
 package io.nstrace.discovery;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -24,11 +22,12 @@ final class ContainerIdentifier {
 
     /**
      * @param init     the namespace's init process
+     * @param cgroup   the text of its /proc/PID/cgroup, or null when unreadable
      * @param hostname its UTS hostname when it has a UTS namespace of its own, else null
      */
-    Identity identify(ProcessInfo init, String hostname) {
+    Identity identify(ProcessInfo init, String cgroup, String hostname) {
         String fallback = hostname != null && !hostname.isEmpty() ? hostname : init.comm() + "-" + init.pid();
-        CgroupIdentity who = cgroup(init.pid());
+        CgroupIdentity who = cgroup == null ? null : CgroupIdentity.ofFile(cgroup);
         if (who == null) {
             String machine = records.machine(null, init.pid());
             return machine != null ? new Identity(machine, "nspawn", null, null, null, null)
@@ -45,14 +44,6 @@ final class ContainerIdentifier {
         return new Identity(name, who.runtime(), who.id(), info == null ? null : info.image(),
                 info == null || info.pod() == null ? null : info.pod(),
                 info == null ? null : info.k8sNamespace());
-    }
-
-    private CgroupIdentity cgroup(int pid) {
-        try {
-            return CgroupIdentity.ofFile(Files.readString(proc.pidDir(pid).resolve("cgroup")));
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return null;
-        }
     }
 
     static String shortId(String id) {

@@ -67,10 +67,21 @@ final class ProcScanner {
         return new Result(found, skipped.get());
     }
 
-    private static void runOn(int threads, Runnable work) {
+    /**
+     * Runs {@code work} on this thread and {@code threads - 1} helpers at once; returns when all are done, throwing
+     * what a helper threw (a bug: the reads themselves never throw) as this thread would have.
+     */
+    static void runOn(int threads, Runnable work) {
         List<Thread> helpers = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failed = new java.util.concurrent.atomic.AtomicReference<>();
         for (int i = 1; i < threads; i++) {
-            helpers.add(Thread.ofPlatform().name("nstrace-scan-" + i).daemon(true).start(work));
+            helpers.add(Thread.ofPlatform().name("nstrace-scan-" + i).daemon(true).start(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    failed.compareAndSet(null, e);
+                }
+            }));
         }
         work.run();
         for (Thread t : helpers) {
@@ -80,6 +91,9 @@ final class ProcScanner {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while scanning /proc", e);
             }
+        }
+        if (failed.get() != null) {
+            throw failed.get();
         }
     }
 
@@ -132,6 +146,11 @@ final class ProcScanner {
     /** A reader of single processes (details after a namespaces-only scan) through NIO; close it when done. */
     Worker worker(long hostInode) {
         return new Worker(hostInode, false);
+    }
+
+    /** The same through {@link ProcReader} when {@code nativeReads} (its calls bound: fewer system calls per file). */
+    Worker worker(long hostInode, boolean nativeReads) {
+        return new Worker(hostInode, nativeReads);
     }
 
     /**

@@ -23,11 +23,11 @@ public final class Namespaces {
      * NS_GET_ID (ENOTTY/EINVAL: before 6.18). Other failures (the process vanished, EACCES) are thrown.
      */
     public static OptionalLong id(Path nsLink) throws NativeException {
-        int fd = Libc.open(nsLink.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC);
+        int fd = NsCalls.open(nsLink.toString());
         try {
             return idOf(fd, nsLink.toString());
         } finally {
-            Libc.close(fd);
+            NsCalls.close(fd);
         }
     }
 
@@ -36,11 +36,11 @@ public final class Namespaces {
      * kernel refuses (EPERM: the parent is outside this process's namespace, as for the host's own).
      */
     public static Parent parent(Path nsLink) throws NativeException {
-        int fd = Libc.open(nsLink.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC);
+        int fd = NsCalls.open(nsLink.toString());
         try {
             int parentFd;
             try {
-                parentFd = Libc.ioctl(fd, NS_GET_PARENT, MemorySegment.NULL, nsLink.toString());
+                parentFd = NsCalls.ioctl(fd, NS_GET_PARENT, MemorySegment.NULL, nsLink.toString());
             } catch (NativeException e) {
                 if (e.errno() == Errno.EPERM || e.errno() == Errno.ENOTTY || e.errno() == Errno.EINVAL) {
                     return null;
@@ -53,10 +53,10 @@ public final class Namespaces {
             } catch (java.io.IOException e) {
                 throw new NativeException("readlink", "/proc/self/fd/" + parentFd, Errno.EBADF);
             } finally {
-                Libc.close(parentFd);
+                NsCalls.close(parentFd);
             }
         } finally {
-            Libc.close(fd);
+            NsCalls.close(fd);
         }
     }
 
@@ -65,7 +65,7 @@ public final class Namespaces {
      * work runs: the first binding costs tens of milliseconds, which a one-shot command feels.
      */
     public static void prepare() {
-        Libc.geteuid();
+        NsCalls.prepare();
     }
 
     /** Parses the inode out of an ns link target such as {@code pid:[4026531836]}. */
@@ -82,7 +82,7 @@ public final class Namespaces {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(JAVA_LONG);
             try {
-                Libc.ioctl(fd, NS_GET_ID, out, target);
+                NsCalls.ioctl(fd, NS_GET_ID, out, target);
             } catch (NativeException e) {
                 if (e.errno() == Errno.ENOTTY || e.errno() == Errno.EINVAL) {
                     return OptionalLong.empty();

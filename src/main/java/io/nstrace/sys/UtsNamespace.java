@@ -1,11 +1,7 @@
 package io.nstrace.sys;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,8 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Reads the hostname of other UTS namespaces. setns(2) with CLONE_NEWUTS moves only the calling thread (the
@@ -26,14 +20,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class UtsNamespace {
     private static final int CLONE_NEWUTS = 0x04000000;
     private static final long UTS_FIELD = 65;
-
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
-    private static final MethodHandle SETNS = LINKER.downcallHandle(LINKER.defaultLookup().find("setns").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE);
-    private static final MethodHandle UNAME = LINKER.downcallHandle(LINKER.defaultLookup().find("uname").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS), CAPTURE);
 
     private UtsNamespace() {
     }
@@ -70,24 +56,19 @@ public final class UtsNamespace {
     private static Optional<String> read(Path link) {
         int fd;
         try {
-            fd = Libc.open(link.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC);
+            fd = NsCalls.open(link.toString());
         } catch (NativeException e) {
             return Optional.empty();
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            if ((int) SETNS.invokeExact(state, fd, CLONE_NEWUTS) < 0) {
-                return Optional.empty();
-            }
+            NsCalls.setns(fd, CLONE_NEWUTS, link.toString());
             MemorySegment uts = arena.allocate(UTS_FIELD * 6);
-            if ((int) UNAME.invokeExact(state, uts) < 0) {
-                return Optional.empty();
-            }
+            NsCalls.uname(uts, link.toString());
             return Optional.of(uts.asSlice(UTS_FIELD, UTS_FIELD).getString(0));
-        } catch (Throwable t) {
-            throw new IllegalStateException("setns/uname " + link, t);
+        } catch (NativeException e) {
+            return Optional.empty();
         } finally {
-            Libc.close(fd);
+            NsCalls.close(fd);
         }
     }
 }

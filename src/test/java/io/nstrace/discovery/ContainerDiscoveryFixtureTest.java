@@ -199,4 +199,28 @@ class ContainerDiscoveryFixtureTest {
         assertEquals(HOST_PIDNS, s.host().pidnsInode());
         assertEquals(List.of(50), s.containers().getFirst().pids());
     }
+
+    @Test
+    void manyNamespacesAreReadByBothWorkersAndComeOutAsWithOne() {
+        // 40 namespaces: their own reads (init, cgroup, UTS link) are shared out between 2 workers
+        for (int n = 0; n < 40; n++) {
+            int init = 1000 + 10 * n;
+            fake.process(init).ppid(10).pidns(4026533000L + n).uts(n % 2 == 0 ? 4026534000L + n : FakeProc.HOST_UTS)
+                    .nspid(init, 1).comm("sh" + n).argv("sh").cgroup("0::/user.slice/u" + n + "\n").write();
+            fake.process(init + 1).ppid(init).pidns(4026533000L + n).nspid(init + 1, 2).comm("sleep").write();
+        }
+        Map<Path, String> names = new java.util.HashMap<>();
+        for (int n = 0; n < 40; n += 2) {
+            names.put(fake.root().resolve((1000 + 10 * n) + "/ns/uts"), "box" + n);
+        }
+        Snapshot two = discovery(names).scanNamespaces();
+        Snapshot one = new ContainerDiscovery(new io.nstrace.discovery.ProcFs(fake.root()), RuntimeRoots.forProc(fake.root()),
+                links -> names, 1).scanNamespaces();
+        assertEquals(40, two.containers().size());
+        assertEquals(one.containers().stream().map(c -> c.name() + "/" + c.initPid() + "/" + c.pids() + "/" + c.level())
+                .toList(), two.containers().stream().map(c -> c.name() + "/" + c.initPid() + "/" + c.pids() + "/" + c.level())
+                .toList());
+        java.util.Set<String> got = new java.util.HashSet<>(two.containers().stream().map(Container::name).toList());
+        assertTrue(got.contains("box0") && got.contains("box38") && got.contains("sh1-1010") && got.contains("sh39-1390"), got.toString());
+    }
 }
