@@ -66,7 +66,7 @@ public final class KubeApi implements AutoCloseable {
     public NstraceException failure(KubernetesClientException e, String verb, String resource, String namespace) {
         String where = namespace == null ? "cluster-wide" : "in namespace " + namespace;
         String server = client.getMasterUrl() == null ? "the API server" : client.getMasterUrl().toString();
-        return switch (e.getCode()) {
+        return switch (code(e)) {
             case 403 -> new NstraceException(ExitCodes.ENVIRONMENT, "forbidden: RBAC does not let you " + verb
                     + " " + resource + " " + where + " (grant verb '" + verb + "' on resource '" + resource
                     + "'; README, Kubernetes: RBAC)", e);
@@ -75,9 +75,30 @@ public final class KubeApi implements AutoCloseable {
             case 0 -> new NstraceException(ExitCodes.ENVIRONMENT, "cannot reach the API server " + server + " to "
                     + verb + " " + resource + ": " + rootMessage(e), e);
             default -> new NstraceException(ExitCodes.ENVIRONMENT, "the API server refused to " + verb + " "
-                    + resource + " " + where + ": " + e.getCode() + " " + statusMessage(e), e);
+                    + resource + " " + where + ": " + code(e) + " " + statusMessage(e), e);
         };
     }
+
+    /**
+     * The HTTP status of {@code e}: its own, or for a refused WebSocket upgrade (exec) the one its message names
+     * ("Unexpected HTTP response status code 403"), or 0 when there was no answer.
+     */
+    static int code(KubernetesClientException e) {
+        if (e.getCode() > 0) {
+            return e.getCode();
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            java.util.regex.Matcher m = t.getMessage() == null ? null
+                    : HTTP_STATUS.matcher(t.getMessage());
+            if (m != null && m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        return 0;
+    }
+
+    private static final java.util.regex.Pattern HTTP_STATUS =
+            java.util.regex.Pattern.compile("response status code (\\d{3})");
 
     private static String statusMessage(KubernetesClientException e) {
         return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
