@@ -124,7 +124,12 @@ final class MockCluster implements AutoCloseable {
      * {@code stderr} lines, and exit status {@code exit} after {@code exitAfterMs}.
      */
     void exec(String pod, List<String> command, byte[] trace, String stderr, int exit, long exitAfterMs) {
-        var s = server.expect().get().withPath(execPath(pod, command)).andUpgradeToWebSocket().open();
+        execAt(execPath(pod, command), trace, stderr, exit, exitAfterMs);
+    }
+
+    /** {@link #exec} at a given request path (an exec without stdin has no {@code stdin=true}). */
+    void execAt(String path, byte[] trace, String stderr, int exit, long exitAfterMs) {
+        var s = server.expect().get().withPath(path).andUpgradeToWebSocket().open();
         for (byte[] frame : frames(1, trace)) {
             s = s.immediately().andEmit(new WebSocketMessage(frame));
         }
