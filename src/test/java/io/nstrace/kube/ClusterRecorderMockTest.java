@@ -101,7 +101,7 @@ class ClusterRecorderMockTest {
 
     @Test
     void theExactCommandLineEachNodeRuns() {
-        assertEquals(List.of("nstrace", "record", "-o", "-", "--format", "dat", "--stop-on-stdin", "-d", "2000ms",
+        assertEquals(cmd("record", "-o", "-", "--format", "dat", "--stop-on-stdin", "-d", "2000ms",
                 "-e", "sched:sched_switch", webId), RemoteCommand.record(List.of(webId), Duration.ofSeconds(2),
                 List.of("sched:sched_switch")));
     }
@@ -110,9 +110,9 @@ class ClusterRecorderMockTest {
     void twoNodesInParallelEachTraceStreamedToItsFileThenMerged() throws Exception {
         String a = cluster.agent("node-a", true);
         String b = cluster.agent("node-b", true);
-        List<String> cmdA = List.of("nstrace", "record", "-o", "-", "--format", "dat", "--stop-on-stdin", "-d",
+        List<String> cmdA = cmd("record", "-o", "-", "--format", "dat", "--stop-on-stdin", "-d",
                 "1000ms", "-e", "sched:sched_switch", webId);
-        List<String> cmdB = List.of("nstrace", "record", "-o", "-", "--format", "dat", "--stop-on-stdin", "-d",
+        List<String> cmdB = cmd("record", "-o", "-", "--format", "dat", "--stop-on-stdin", "-d",
                 "1000ms", "-e", "sched:sched_switch", dbId);
         cluster.exec(a, cmdA, trace, "nstrace record: faults-dat-web: 1,538 events\n", 0, 1500);
         cluster.exec(b, cmdB, trace, null, 0, 1500);
@@ -286,5 +286,12 @@ class ClusterRecorderMockTest {
                 + "holds the first container's events only"), PodChanges.check(cluster.api, targets));
         cluster.client.pods().inNamespace("shop").withName("web-1").delete();
         assertEquals(List.of("pod shop/web-1 was deleted during the trace"), PodChanges.check(cluster.api, targets));
+    }
+
+    /** nstrace ARGS as the agent image runs it (its entrypoint, then the arguments). */
+    private static List<String> cmd(String... args) {
+        List<String> c = new java.util.ArrayList<>(RemoteCommand.NSTRACE);
+        c.addAll(List.of(args));
+        return c;
     }
 }

@@ -41,7 +41,7 @@ class InstallerMockTest {
         // the DaemonSet's pods (the mock runs no controller): one ready, one not
         String a = cluster.agent("node-a", true);
         cluster.agent("node-b", false);
-        String resetPath = MockCluster.execPath(a, List.of("nstrace", "reset", "--all")).replace("stdin=true&", "");
+        String resetPath = MockCluster.execPath(a, cmd("reset", "--all")).replace("stdin=true&", "");
         cluster.execAt(resetPath, new byte[0], null, 0, 50);
         List<String> progress = new ArrayList<>();
         List<String> failed = installer.uninstall(Manifests.load(null), progress::add);
@@ -52,5 +52,12 @@ class InstallerMockTest {
         assertNull(cluster.client.apps().daemonSets().inNamespace("nstrace").withName("nstrace-agent").get());
         assertNull(cluster.client.rbac().clusterRoles().withName("nstrace-client").get());
         assertEquals("deleted Namespace/nstrace", progress.getLast());
+    }
+
+    /** nstrace ARGS as the agent image runs it (its entrypoint, then the arguments). */
+    private static List<String> cmd(String... args) {
+        List<String> c = new java.util.ArrayList<>(RemoteCommand.NSTRACE);
+        c.addAll(List.of(args));
+        return c;
     }
 }

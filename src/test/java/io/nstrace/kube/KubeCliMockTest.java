@@ -51,7 +51,7 @@ class KubeCliMockTest {
 
     @Test
     void recordOnePodIntoAFile() throws Exception {
-        cluster.exec("nstrace-agent-node-a", List.of("nstrace", "record", "-o", "-", "--format", "dat",
+        cluster.exec("nstrace-agent-node-a", cmd("record", "-o", "-", "--format", "dat",
                 "--stop-on-stdin", "-d", "500ms", "-e", "sched:sched_switch", webId), Files.readAllBytes(TRACE),
                 "nstrace record: faults-dat-web: 1,538 events\n", 0, 200);
         Path out = dir.resolve("web.dat");
@@ -104,5 +104,12 @@ class KubeCliMockTest {
         assertEquals(2, run("kube", "record", "svc/web", "-o", dir.resolve("y").toString()).exitCode());
         assertEquals(2, run("kube", "record", "web-1", "-n", "a", "-A", "-o", dir.resolve("y").toString()).exitCode());
         assertEquals(2, run("kube", "record", "web-1").exitCode()); // -o is required
+    }
+
+    /** nstrace ARGS as the agent image runs it (its entrypoint, then the arguments). */
+    private static List<String> cmd(String... args) {
+        List<String> c = new java.util.ArrayList<>(RemoteCommand.NSTRACE);
+        c.addAll(List.of(args));
+        return c;
     }
 }
