@@ -203,40 +203,6 @@ class ClusterRecorderMockTest {
     }
 
     @Test
-    void stopSendsTheStopLineAndKeepsWhatEachNodeRecorded() throws Exception {
-        String a = cluster.agent("node-a", true);
-        String b = cluster.agent("node-b", true);
-        int half = trace.length / 2;
-        byte[] first = Arrays.copyOf(trace, half);
-        byte[] rest = Arrays.copyOfRange(trace, half, trace.length);
-        // no -d: only the stop line makes the agents send the end of their traces
-        cluster.stoppableExec(a, RemoteCommand.record(List.of(webId), null, List.of("sched:sched_switch")), first,
-                rest, 3000);
-        cluster.stoppableExec(b, RemoteCommand.record(List.of(dbId), null, List.of("sched:sched_switch")), first,
-                rest, 3000);
-        Log log = new Log();
-        ClusterRecorder recorder = recorder(null, 2, log);
-        Thread stopper = Thread.ofPlatform().start(() -> {
-            while (log.events.stream().filter(e -> e.startsWith("start")).count() < 2) {
-                Thread.onSpinWait();
-            }
-            try {
-                Thread.sleep(300); // both streams open
-            } catch (InterruptedException e) {
-                return;
-            }
-            recorder.stop(); // what Ctrl-C does
-        });
-        List<NodeResult> results = recorder.record(resolve("web-1", "db-0"));
-        stopper.join();
-        for (NodeResult r : results) {
-            assertNull(r.failure(), r.node());
-            assertArrayEquals(trace, Files.readAllBytes(dir.resolve(r.node() + ".dat")), r.node());
-            assertEquals(2, TraceDatReader.read(dir.resolve(r.node() + ".dat")).buffers().size());
-        }
-    }
-
-    @Test
     void rbacRefusalNamesVerbAndResource() {
         cluster.forbid("/api/v1/namespaces/nstrace/pods?labelSelector=app.kubernetes.io%2Fname%3Dnstrace%2Capp.kubernetes.io%2Fcomponent%3Dagent",
                 "pods is forbidden: User \"alice\" cannot list resource \"pods\" in API group \"\" in the namespace \"nstrace\"");

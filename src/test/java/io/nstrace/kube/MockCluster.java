@@ -142,19 +142,6 @@ final class MockCluster implements AutoCloseable {
                 .done().once();
     }
 
-    /**
-     * An exec that sends {@code first} at once and {@code rest} only when the client writes its stop line on
-     * stdin (as the remote record writes the end of its trace only once stopped); exit 0 after {@code exitAfterMs}.
-     */
-    void stoppableExec(String pod, List<String> command, byte[] first, byte[] rest, long exitAfterMs) {
-        var s = server.expect().get().withPath(execPath(pod, command)).andUpgradeToWebSocket().open();
-        for (byte[] frame : frames(1, first)) {
-            s = s.immediately().andEmit(new WebSocketMessage(frame));
-        }
-        s = s.expect("\u0000stop\n").andEmit(new WebSocketMessage(frame(1, rest))).once();
-        s.waitFor(exitAfterMs).andEmit(new StatusStreamMessage(0)).done().once();
-    }
-
     /** {@code GET path} answered 403 with the API server's Status. */
     void forbid(String path, String message) {
         server.expect().get().withPath(path).andReturn(403, new StatusBuilder().withStatus("Failure")
