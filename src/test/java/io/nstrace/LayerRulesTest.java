@@ -14,7 +14,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The package rules of the README's code map, over the main classes: no cycle between any two io.nstrace
  * packages (sub-packages count on their own), no arrow up the layers
- * error &lt; sys &lt; format &lt; discovery, tracefs &lt; capture &lt; session &lt; cli &lt; shell, bench &lt; io.nstrace (Main),
+ * error &lt; sys &lt; format &lt; discovery, tracefs &lt; capture &lt; session &lt; kube &lt; cli &lt; shell, bench &lt;
+ * io.nstrace (Main),
  * and java.lang.foreign only in sys.
  */
 class LayerRulesTest {
@@ -51,6 +52,7 @@ class LayerRulesTest {
                 .layer("tracefs").definedBy("io.nstrace.tracefs..")
                 .layer("capture").definedBy("io.nstrace.capture..")
                 .layer("session").definedBy("io.nstrace.session..")
+                .layer("kube").definedBy("io.nstrace.kube..")
                 .layer("cli").definedBy("io.nstrace.cli..")
                 .layer("shell").definedBy("io.nstrace.shell..")
                 .layer("bench").definedBy("io.nstrace.bench..")
@@ -59,16 +61,25 @@ class LayerRulesTest {
                 .whereLayer("shell").mayOnlyBeAccessedByLayers("main")
                 .whereLayer("bench").mayOnlyBeAccessedByLayers("main")
                 .whereLayer("cli").mayOnlyBeAccessedByLayers("shell", "bench", "main")
-                .whereLayer("session").mayOnlyBeAccessedByLayers("cli", "shell", "bench", "main")
-                .whereLayer("capture").mayOnlyBeAccessedByLayers("session", "cli", "shell", "bench", "main")
-                .whereLayer("discovery").mayOnlyBeAccessedByLayers("capture", "session", "cli", "shell", "bench",
-                        "main")
-                .whereLayer("tracefs").mayOnlyBeAccessedByLayers("capture", "session", "cli", "shell", "bench",
-                        "main")
-                .whereLayer("format").mayOnlyBeAccessedByLayers("discovery", "tracefs", "capture", "session", "cli",
-                        "shell", "bench", "main")
-                .whereLayer("sys").mayOnlyBeAccessedByLayers("format", "discovery", "tracefs", "capture", "session",
+                .whereLayer("kube").mayOnlyBeAccessedByLayers("cli", "shell", "bench", "main")
+                .whereLayer("session").mayOnlyBeAccessedByLayers("kube", "cli", "shell", "bench", "main")
+                .whereLayer("capture").mayOnlyBeAccessedByLayers("session", "kube", "cli", "shell", "bench", "main")
+                .whereLayer("discovery").mayOnlyBeAccessedByLayers("capture", "session", "kube", "cli", "shell",
+                        "bench", "main")
+                .whereLayer("tracefs").mayOnlyBeAccessedByLayers("capture", "session", "kube", "cli", "shell",
+                        "bench", "main")
+                .whereLayer("format").mayOnlyBeAccessedByLayers("discovery", "tracefs", "capture", "session", "kube",
                         "cli", "shell", "bench", "main")
+                .whereLayer("sys").mayOnlyBeAccessedByLayers("format", "discovery", "tracefs", "capture", "session",
+                        "kube", "cli", "shell", "bench", "main")
+                .check(classes);
+    }
+
+    @Test
+    void kubernetesClientOnlyInKube() {
+        // fabric8 stays behind kube's API: cli's kube commands name none of its types, so no other command loads it
+        noClasses().that().resideOutsideOfPackage("io.nstrace.kube..")
+                .should().dependOnClassesThat().resideInAPackage("io.fabric8..")
                 .check(classes);
     }
 

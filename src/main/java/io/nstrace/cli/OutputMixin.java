@@ -20,8 +20,11 @@ import java.nio.file.Path;
 /** Where and how a trace is written: {@code -o} and {@code --format}. */
 public final class OutputMixin {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write the trace here (default: stdout; checked before tracing starts). The format follows the name (.dat, .json, .txt, .pftrace) unless --format is given.")
+            description = "Write the trace here (default: stdout; - is stdout too, for -o - --format dat; checked before tracing starts). The format follows the name (.dat, .json, .txt, .pftrace) unless --format is given.")
     Path file;
+
+    /** {@code -o -} is stdout, as for trace-cmd's readers: nstrace kube's agents stream trace.dat that way. */
+    static final String STDOUT = "-";
 
     @Option(names = "--format", paramLabel = "FORMAT",
             description = "dat (trace-cmd's trace.dat), text, json (JSON Lines), summary or perfetto (Perfetto's trace format). Default: from -o's name, dat for other names, text on stdout.")
@@ -33,8 +36,9 @@ public final class OutputMixin {
 
     private OutputFormat used;
 
+    /** -o's file, or null for stdout (no -o, or {@code -o -}). */
     public Path file() {
-        return file;
+        return file == null || file.toString().equals(STDOUT) ? null : file;
     }
 
     /** The format to write: --format, else from the file name (dat when unknown), else {@code stdoutDefault}. */
@@ -42,7 +46,8 @@ public final class OutputMixin {
         if (format != null) {
             return format;
         }
-        return file == null ? stdoutDefault : OutputFormat.forFileName(file.getFileName().toString(), OutputFormat.dat);
+        return file() == null ? stdoutDefault
+                : OutputFormat.forFileName(file.getFileName().toString(), OutputFormat.dat);
     }
 
     /**
@@ -51,7 +56,7 @@ public final class OutputMixin {
      */
     public long write(TraceData data, PrintWriter out, OutputFormat stdoutDefault) {
         used = format(stdoutDefault);
-        return write(data, file, used, out, datVersion());
+        return write(data, file(), used, out, datVersion());
     }
 
     /** The trace.dat version to write: --dat-version, else 7. */
@@ -83,7 +88,7 @@ public final class OutputMixin {
 
     /** Fails with {@code exitCode} naming -o's file and why, unless it can be written (before tracing starts). */
     public void check(int exitCode) {
-        if (file != null) {
+        if (file() != null) {
             OutputFiles.require(file, exitCode);
         }
     }

@@ -64,6 +64,10 @@ public final class RecordCommand implements Callable<Integer> {
             + "--duration or Ctrl-C).")
     boolean untilExit;
 
+    @Option(names = "--stop-on-stdin", description = "Also stop when a line arrives on stdin or stdin closes: for "
+            + "a caller holding a pipe to nstrace (nstrace kube record stops its agents' recordings this way).")
+    boolean stopOnStdin;
+
     @Mixin
     SummaryMixin summaryFiles;
 
@@ -73,6 +77,9 @@ public final class RecordCommand implements Callable<Integer> {
         SessionOptions options = trace.toOptions();
         if (untilExit && !waitFor) {
             throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");
+        }
+        if (stopOnStdin && waitFor) {
+            throw new ParameterException(spec.commandLine(), "--stop-on-stdin does not go with --wait");
         }
         output.check(ExitCodes.USAGE); // before any tracing: a bad path must not cost the recording
         summaryFiles.check(ExitCodes.USAGE);
@@ -99,6 +106,9 @@ public final class RecordCommand implements Callable<Integer> {
             try (Signals ignored = parent.shell().inShell() ? null : Signals.handle(sig -> stop.countDown(), "INT", "TERM",
                     "HUP")) {
                 recordings.forEach(Session::start);
+                if (stopOnStdin) {
+                    StdinStop.watch(System.in, stop::countDown);
+                }
                 waitForEnd(recordings, parent.shell(), stop);
             }
             writeAll(recordings);
