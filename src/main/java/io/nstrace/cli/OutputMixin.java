@@ -4,6 +4,8 @@ import io.nstrace.error.NstraceException;
 import io.nstrace.format.output.OutputFormat;
 import io.nstrace.format.TraceData;
 import io.nstrace.format.output.TraceOutput;
+import io.nstrace.format.profile.ProfileOutput;
+import io.nstrace.format.profile.ProfileWriter;
 import io.nstrace.sys.Libc;
 import org.apache.commons.io.output.CloseShieldWriter;
 import org.apache.commons.io.output.WriterOutputStream;
@@ -23,7 +25,7 @@ public final class OutputMixin {
     Path file;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "dat (trace-cmd's trace.dat), text, json (JSON Lines) or summary. Default: from -o's name, dat for other names, text on stdout.")
+            description = "dat (trace-cmd's trace.dat), text, json (JSON Lines), summary or profile (latencies per container and task; JSON for a .json file, Markdown for .md). Default: from -o's name, dat for other names, text on stdout.")
     OutputFormat format;
 
     private OutputFormat used;
@@ -64,7 +66,7 @@ public final class OutputMixin {
     static long write(TraceData data, Path file, OutputFormat format, PrintWriter out) {
         if (file != null) {
             try (OutputStream os = OutputFiles.open(file)) {
-                return TraceOutput.write(data, format, os, null);
+                return render(data, format, os, file);
             } catch (IOException e) {
                 throw NstraceException.user("cannot write " + file + ": " + OutputFiles.reason(e)
                         + (Files.exists(file) ? " (the file is incomplete)" : ""));
@@ -77,13 +79,26 @@ public final class OutputMixin {
             }
             try (OutputStream os = format == OutputFormat.dat ? rawStdout()
                     : textStream(out)) {
-                long n = TraceOutput.write(data, format, os, null);
+                long n = render(data, format, os, null);
                 out.flush();
                 return n;
             }
         } catch (IOException e) {
             throw NstraceException.user("cannot write stdout: " + OutputFiles.reason(e));
         }
+    }
+
+    /**
+     * {@link TraceOutput}, or for {@code profile} a {@link ProfileOutput} rendered as the file's name says (.json,
+     * .md; text otherwise and on stdout).
+     */
+    static long render(TraceData data, OutputFormat format, OutputStream os, Path file) throws IOException {
+        if (format == OutputFormat.profile) {
+            return ProfileOutput.write(data, file == null ? ProfileWriter.Rendering.text
+                    : ProfileWriter.Rendering.forFileName(file.getFileName().toString()), os, null,
+                    file == null ? null : file.toString());
+        }
+        return TraceOutput.write(data, format, os, null);
     }
 
     private static OutputStream rawStdout() {

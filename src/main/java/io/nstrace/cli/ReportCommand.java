@@ -7,6 +7,8 @@ import io.nstrace.format.output.OutputFormat;
 import io.nstrace.format.TraceData;
 import io.nstrace.format.tracedat.TraceDatReader;
 import io.nstrace.format.output.TraceOutput;
+import io.nstrace.format.profile.ProfileOutput;
+import io.nstrace.format.profile.ProfileWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,7 +37,7 @@ import java.util.concurrent.Callable;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Convert a trace.dat (written by nstrace or trace-cmd) to text, JSON Lines or a summary.")
 public final class ReportCommand implements Callable<Integer> {
-    public enum Format { text, json, summary }
+    public enum Format { text, json, summary, profile }
 
     @Spec
     CommandSpec spec;
@@ -43,7 +45,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The trace.dat to read.")
     Path file;
 
-    @Option(names = "--format", defaultValue = "text", description = "text, json or summary (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "text", description = {"text, json, summary or profile (default: ${DEFAULT-VALUE}).",
+            "profile: per container, then per task: syscall latency, scheduling latency, off-CPU time by state, CPU "
+                    + "time, switches, migrations; text, or JSON/Markdown when -o names a .json/.md file."})
     Format format;
 
     @Option(names = "--container", paramLabel = "NAME", description = "Only events of this container.")
@@ -71,7 +75,7 @@ public final class ReportCommand implements Callable<Integer> {
         try {
             if (output != null) {
                 try (OutputStream os = OutputFiles.open(output)) {
-                    TraceOutput.write(data, used, os, container);
+                    write(data, used, os, output);
                 } catch (IOException e) {
                     throw NstraceException.user("cannot write " + output + ": " + OutputFiles.reason(e));
                 }
@@ -79,7 +83,7 @@ public final class ReportCommand implements Callable<Integer> {
             }
             PrintWriter out = spec.commandLine().getOut();
             try (OutputStream os = OutputMixin.textStream(out)) {
-                TraceOutput.write(data, used, os, container);
+                write(data, used, os, null);
             }
             out.flush();
         } catch (UncheckedIOException e) {
@@ -89,6 +93,15 @@ public final class ReportCommand implements Callable<Integer> {
             throw e;
         }
         return 0;
+    }
+
+    private void write(TraceData data, OutputFormat used, OutputStream os, Path to) throws IOException {
+        if (used == OutputFormat.profile) {
+            ProfileOutput.write(data, to == null ? ProfileWriter.Rendering.text
+                    : ProfileWriter.Rendering.forFileName(to.getFileName().toString()), os, container, file.toString());
+        } else {
+            TraceOutput.write(data, used, os, container);
+        }
     }
 
     static TraceData read(Path file, boolean salvage) {

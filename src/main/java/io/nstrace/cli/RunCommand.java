@@ -245,7 +245,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         return "nstrace-run." + switch (format) {
             case json -> "json";
-            case text, summary -> "txt";
+            case text, summary, profile -> "txt";
             case dat -> "dat";
         };
     }

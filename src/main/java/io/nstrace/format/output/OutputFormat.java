@@ -1,8 +1,11 @@
 package io.nstrace.format.output;
 
-/** What a trace is written as: trace-cmd's trace.dat, report-like text, JSON Lines, or a per-container summary. */
+/**
+ * What a trace is written as: trace-cmd's trace.dat, report-like text, JSON Lines, a per-container summary, or a
+ * per-container latency profile (written by {@code format.profile.ProfileOutput}, a layer above this package).
+ */
 public enum OutputFormat {
-    dat, text, json, summary;
+    dat, text, json, summary, profile;
 
     /** The format a file name suggests ({@code .dat} → dat, {@code .json}/{@code .jsonl} → json, {@code .txt} → text). */
     public static OutputFormat forFileName(String name, OutputFormat fallback) {
