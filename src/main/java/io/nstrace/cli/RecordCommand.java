@@ -67,15 +67,20 @@ public final class RecordCommand implements Callable<Integer> {
     @Mixin
     SummaryMixin summaryFiles;
 
+    @Mixin
+    ProfileMixin profile;
+
     @Override
     public Integer call() throws Exception {
         Services services = parent.services();
-        SessionOptions options = trace.toOptions();
+        SessionOptions options = profile.withEvents(trace.toOptions(), spec.commandLine().getErr(),
+                spec.qualifiedName());
         if (untilExit && !waitFor) {
             throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");
         }
         output.check(ExitCodes.USAGE); // before any tracing: a bad path must not cost the recording
         summaryFiles.check(ExitCodes.USAGE);
+        profile.check(ExitCodes.USAGE);
         Privileges.requireTracing(services);
         spool.checked();
         if (waitFor) {
@@ -122,6 +127,7 @@ public final class RecordCommand implements Callable<Integer> {
         long written = output.write(data, spec.commandLine().getOut(), OutputFormat.text);
         io.nstrace.format.output.TraceSummary counts = SummaryMixin.summarise(data);
         summaryFiles.write(counts, null, output.file());
+        profile.write(data, output.file());
         summary(recordings, counts, written);
     }
 
