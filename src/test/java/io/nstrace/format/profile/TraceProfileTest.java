@@ -81,7 +81,9 @@ class TraceProfileTest {
         TraceProfile.ContainerProfile host = p.containers().getLast();
         assertEquals("host", host.name());
         assertEquals(1, host.usage().preempted());
-        assertTrue(host.usage().offCpu().isEmpty(), "an off-CPU stretch the trace does not see end is not counted");
+        assertEquals(java.util.Set.of("S"), host.usage().offCpu().keySet(),
+                "its R stretch from 1520 never ends in the trace: not counted");
+        assertEquals(20, host.usage().offCpu().get("S").ns());
     }
 
     @Test
