@@ -22,15 +22,6 @@ public final class TraceDiff {
     /** How many changes per container text and Markdown show (JSON shows all). */
     public static final int TOP = 25;
 
-    /**
-     * Whether text and Markdown show {@code metric}: events per type, execs, lost, syscall counts and p99,
-     * scheduling latency p99 and count, switches, migrations, off-CPU and CPU time (JSON and rules see all).
-     */
-    public static boolean headline(String metric) {
-        return !(metric.startsWith("syscalls.") || metric.startsWith("sched.latency."))
-                || metric.endsWith(".count") || metric.endsWith(".p99");
-    }
-
     /** One metric of one container: its value in BASE and in NEW (0 when absent). */
     public record Change(String metric, double base, double now) {
         public double delta() {
@@ -151,12 +142,48 @@ public final class TraceDiff {
         return (c.delta() >= 0 ? "+" : "-") + v;
     }
 
-    private static List<Change> shown(ContainerDiff c) {
-        return c.changes().stream().filter(ch -> headline(ch.metric())).limit(TOP).toList();
+    /** A syscall whose calls or p99 changed: its counts and p99 latencies (p99 null in summaries). */
+    public record SyscallRow(String name, Change calls, Change p99) {
     }
 
-    private static long hidden(ContainerDiff c) {
-        return c.changes().stream().filter(ch -> headline(ch.metric())).count() - shown(c).size();
+    /**
+     * The syscalls of {@code c} whose number of calls or p99 latency changed, by relative change in calls (largest
+     * first; from none to some first of all), then absolute change in calls, then relative change in p99
+     * (profiles), then name.
+     */
+    public List<SyscallRow> syscalls(ContainerDiff c) {
+        Map<String, Double> b = base.containers().getOrDefault(c.name(), Map.of());
+        Map<String, Double> n = now.containers().getOrDefault(c.name(), Map.of());
+        TreeSet<String> names = new TreeSet<>();
+        for (Change ch : c.changes()) {
+            String m = ch.metric();
+            if (m.startsWith("syscalls.") && (m.endsWith(".count") || m.endsWith(".p99"))) {
+                names.add(m.substring("syscalls.".length(), m.lastIndexOf('.')));
+            }
+        }
+        boolean p99 = base.kind().equals("profile") && now.kind().equals("profile");
+        List<SyscallRow> rows = new ArrayList<>();
+        for (String name : names) {
+            String cm = "syscalls." + name + ".count";
+            String pm = "syscalls." + name + ".p99";
+            rows.add(new SyscallRow(name, new Change(cm, b.getOrDefault(cm, 0.0), n.getOrDefault(cm, 0.0)),
+                    p99 ? new Change(pm, b.getOrDefault(pm, 0.0), n.getOrDefault(pm, 0.0)) : null));
+        }
+        rows.sort(Comparator.comparingDouble((SyscallRow r) -> -Math.abs(r.calls().relative()))
+                .thenComparingDouble(r -> -Math.abs(r.calls().delta()))
+                .thenComparingDouble(r -> r.p99() == null ? 0 : -Math.abs(r.p99().relative()))
+                .thenComparing(SyscallRow::name));
+        return rows;
+    }
+
+    /**
+     * The other changes of {@code c} text and Markdown show: events per type, execs, lost, scheduling latency
+     * (count and p99), switches, preemptions, migrations, off-CPU and CPU time, in their sorted order.
+     */
+    public static List<Change> others(ContainerDiff c) {
+        return c.changes().stream().filter(ch -> !ch.metric().startsWith("syscalls.")
+                && (!ch.metric().startsWith("sched.latency.") || ch.metric().endsWith(".count")
+                || ch.metric().endsWith(".p99"))).toList();
     }
 
     /** Text for a terminal. */
@@ -166,13 +193,27 @@ public final class TraceDiff {
         for (ContainerDiff c : containers) {
             b.append('\n').append("container ").append(c.name()).append(presence(c)).append(": ")
                     .append(c.changes().size()).append(" metrics changed\n");
-            for (Change ch : shown(c)) {
+            List<SyscallRow> rows = syscalls(c);
+            if (!rows.isEmpty()) {
+                b.append(String.format(Locale.ROOT, "  %-24s %21s %9s%s%n", "syscall", "calls", "",
+                        rows.getFirst().p99() == null ? "" : String.format(Locale.ROOT, " %27s %9s", "p99", "")));
+                for (SyscallRow r : rows.subList(0, Math.min(TOP, rows.size()))) {
+                    b.append(String.format(Locale.ROOT, "  %-24s %21s %9s%s%n", r.name(), arrow(r.calls()),
+                            relativeText(r.calls()), r.p99() == null ? ""
+                                    : String.format(Locale.ROOT, " %27s %9s", arrow(r.p99()), relativeText(r.p99()))));
+                }
+            }
+            for (Change ch : others(c).subList(0, Math.min(TOP, others(c).size()))) {
                 b.append(String.format(Locale.ROOT, "  %-40s %14s -> %-14s %12s %9s%n", ch.metric(),
                         value(ch.metric(), ch.base()), value(ch.metric(), ch.now()), deltaText(ch), relativeText(ch)));
             }
         }
         firings(b, fired, "");
         return b.toString();
+    }
+
+    private static String arrow(Change c) {
+        return value(c.metric(), c.base()) + " -> " + value(c.metric(), c.now());
     }
 
     private static String presence(ContainerDiff c) {
@@ -186,7 +227,7 @@ public final class TraceDiff {
         }
     }
 
-    /** Markdown fit for $GITHUB_STEP_SUMMARY. */
+    /** Markdown fit for $GITHUB_STEP_SUMMARY: per container a table of syscalls, then one of the rest. */
     public String markdown(List<Firing> fired) {
         StringBuilder b = new StringBuilder("### nstrace diff\n\n");
         if (!fired.isEmpty()) {
@@ -200,16 +241,35 @@ public final class TraceDiff {
                 b.append("no change\n\n");
                 continue;
             }
-            b.append("| metric | base | new | change | relative |\n|---|---:|---:|---:|---:|\n");
-            for (Change ch : shown(c)) {
-                b.append("| ").append(cell(ch.metric())).append(" | ").append(value(ch.metric(), ch.base()))
-                        .append(" | ").append(value(ch.metric(), ch.now())).append(" | ").append(deltaText(ch))
-                        .append(" | ").append(relativeText(ch)).append(" |\n");
+            List<SyscallRow> rows = syscalls(c);
+            if (!rows.isEmpty()) {
+                boolean p99 = rows.getFirst().p99() != null;
+                b.append("| syscall | calls | change |").append(p99 ? " p99 | change |" : "").append("\n|---|---:|---:|")
+                        .append(p99 ? "---:|---:|" : "").append('\n');
+                for (SyscallRow r : rows.subList(0, Math.min(TOP, rows.size()))) {
+                    b.append("| ").append(cell(r.name())).append(" | ").append(arrow(r.calls()).replace("->", "→"))
+                            .append(" | ").append(relativeText(r.calls())).append(" |");
+                    if (p99) {
+                        b.append(' ').append(arrow(r.p99()).replace("->", "→")).append(" | ")
+                                .append(relativeText(r.p99())).append(" |");
+                    }
+                    b.append('\n');
+                }
+                if (rows.size() > TOP) {
+                    b.append("\n(").append(rows.size() - TOP).append(" more syscalls in the JSON diff)\n");
+                }
+                b.append('\n');
             }
-            if (hidden(c) > 0) {
-                b.append("\n(").append(hidden(c)).append(" smaller changes in the JSON diff)\n");
+            List<Change> others = others(c);
+            if (!others.isEmpty()) {
+                b.append("| metric | base | new | change | relative |\n|---|---:|---:|---:|---:|\n");
+                for (Change ch : others.subList(0, Math.min(TOP, others.size()))) {
+                    b.append("| ").append(cell(ch.metric())).append(" | ").append(value(ch.metric(), ch.base()))
+                            .append(" | ").append(value(ch.metric(), ch.now())).append(" | ").append(deltaText(ch))
+                            .append(" | ").append(relativeText(ch)).append(" |\n");
+                }
+                b.append('\n');
             }
-            b.append('\n');
         }
         return b.toString();
     }
