@@ -95,8 +95,7 @@ public final class OutputMixin {
     static long render(TraceData data, OutputFormat format, OutputStream os, Path file) throws IOException {
         if (format == OutputFormat.profile) {
             return ProfileOutput.write(data, file == null ? ProfileWriter.Rendering.text
-                    : ProfileWriter.Rendering.forFileName(file.getFileName().toString()), os, null,
-                    file == null ? null : file.toString());
+                    : ProfileWriter.Rendering.forFileName(file.getFileName().toString()), os, null, null);
         }
         return TraceOutput.write(data, format, os, null);
     }

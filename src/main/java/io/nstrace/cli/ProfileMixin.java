@@ -37,11 +37,12 @@ public final class ProfileMixin {
     }
 
     /**
-     * {@code o} with the profile's events added where its specs do not cover them; one line on {@code err} names
-     * what was added ({@code who} is the command, e.g. "nstrace record").
+     * {@code o} with the profile's events added where its specs do not cover them, when --profile is given or
+     * the trace itself is written as a profile ({@code formatIsProfile}); one line on {@code err} names what was
+     * added ({@code who} is the command, e.g. "nstrace record").
      */
-    public SessionOptions withEvents(SessionOptions o, PrintWriter err, String who) {
-        if (file == null) {
+    public SessionOptions withEvents(SessionOptions o, boolean formatIsProfile, PrintWriter err, String who) {
+        if (file == null && !formatIsProfile) {
             return o;
         }
         List<String> specs = new ArrayList<>(o.events().isEmpty() ? SessionOptions.DEFAULT_EVENTS : o.events());
@@ -50,7 +51,7 @@ public final class ProfileMixin {
             return o;
         }
         specs.addAll(added);
-        err.println(who + ": --profile adds events: " + String.join(", ", added));
+        err.println(who + ": " + (file != null ? "--profile" : "--format profile") + " adds events: " + String.join(", ", added));
         err.flush();
         return o.withEvents(specs);
     }

@@ -73,7 +73,9 @@ public final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Services services = parent.services();
-        SessionOptions options = profile.withEvents(trace.toOptions(), spec.commandLine().getErr(),
+        SessionOptions options = profile.withEvents(trace.toOptions(),
+                output.format(OutputFormat.text) == OutputFormat.profile,
+                spec.commandLine().getErr(),
                 spec.qualifiedName());
         if (untilExit && !waitFor) {
             throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");

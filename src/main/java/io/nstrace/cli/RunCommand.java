@@ -142,7 +142,9 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Starts CMD traced; every failure but not-found/not-executable becomes 125 (CMD never ran). */
     private TracedRun start(Services services) {
-        SessionOptions options = profile.withEvents(trace.toOptions(), spec.commandLine().getErr(),
+        SessionOptions options = profile.withEvents(trace.toOptions(),
+                output.format(OutputFormat.dat) == OutputFormat.profile,
+                spec.commandLine().getErr(),
                 spec.qualifiedName()); // a usage error here is picocli's (125 for run)
         try {
             return TracedRun.start(command, services.sessions(), services.discovery(), options, spool.spool(),
