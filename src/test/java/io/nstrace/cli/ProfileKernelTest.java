@@ -138,7 +138,7 @@ class ProfileKernelTest {
         Map<String, Object> c = container(json(profile), "run-sh");
         Map<String, Object> hog = processes(c).stream()
                 .max((a, b) -> Long.compare(num(a, "cpu_ns", "total"), num(b, "cpu_ns", "total"))).orElseThrow();
-        assertTrue(num(hog, "cpu_ns", "total") > 200_000_000L, "the hog ran: " + hog);
+        assertTrue(num(hog, "cpu_ns", "total") > 50_000_000L, "the hog ran (2 shared cores: it gets a share): " + hog);
         // pinned to cpu 1 (as taskset, before it set the affinity and exec'd, it may have run a moment on cpu 0)
         assertTrue(num(hog, "cpu_ns", "1") > 0.98 * num(hog, "cpu_ns", "total"), "on cpu 1: " + hog.get("cpu_ns"));
         assertTrue(num(hog, "preempted") > 0, "the hog was preempted: " + hog);
