@@ -16,7 +16,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * packages (sub-packages count on their own), no arrow up the layers
  * error &lt; sys &lt; format &lt; discovery, tracefs &lt; capture &lt; session &lt; kube &lt; cli &lt; shell, bench &lt;
  * io.nstrace (Main),
- * and java.lang.foreign only in sys.
+ * and java.lang.foreign only in sys. Inside format, profile and diff sit above the trace model and its writers.
  */
 class LayerRulesTest {
     private static JavaClasses classes;
@@ -88,6 +88,21 @@ class LayerRulesTest {
         // protobuf-java is loaded only when a Perfetto trace is written, never on another command's path
         noClasses().that().resideOutsideOfPackage("io.nstrace.format.perfetto..")
                 .should().dependOnClassesThat().resideInAPackage("com.google.protobuf..")
+                .check(classes);
+    }
+
+    @Test
+    void profilesAndDiffsSitAboveTheTraceModelAndItsWriters() {
+        // format.profile reads events through format.output's attribution; format.diff compares what profiles
+        // and summaries write: neither may be used by the layers they build on
+        noClasses().that().resideInAnyPackage("io.nstrace.format", "io.nstrace.format.output..",
+                        "io.nstrace.format.ringbuffer..", "io.nstrace.format.tracedat..", "io.nstrace.format.printfmt..",
+                        "io.nstrace.format.json..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.nstrace.format.profile..",
+                        "io.nstrace.format.diff..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.nstrace.format.profile..")
+                .should().dependOnClassesThat().resideInAPackage("io.nstrace.format.diff..")
                 .check(classes);
     }
 

@@ -19,7 +19,8 @@ public final class Cli {
     static final List<Class<?>> SUBCOMMANDS = List.of(
             CompletionCommand.class, PsCommand.class, RecordCommand.class, RunCommand.class, ReportCommand.class,
             EventsCommand.class, AttachCommand.class, TracingCommand.Start.class, TracingCommand.Stop.class, DumpCommand.class,
-            StatusCommand.class, DetachCommand.class, ResetCommand.class, KubeCommand.class);
+            StatusCommand.class, DetachCommand.class, ResetCommand.class, KubeCommand.class,
+            DiffCommand.class);
     /** Global options that take a value: the word after them is not the subcommand. */
     private static final Set<String> VALUED_GLOBALS = Set.of("--proc", "--tracefs");
     /** The root's own information options. */

@@ -5,6 +5,8 @@ import io.nstrace.format.output.OutputFormat;
 import io.nstrace.format.TraceData;
 import io.nstrace.format.output.TraceOutput;
 import io.nstrace.format.tracedat.TraceDatWriter;
+import io.nstrace.format.profile.ProfileOutput;
+import io.nstrace.format.profile.ProfileWriter;
 import io.nstrace.sys.Libc;
 import org.apache.commons.io.output.CloseShieldWriter;
 import org.apache.commons.io.output.WriterOutputStream;
@@ -27,7 +29,7 @@ public final class OutputMixin {
     static final String STDOUT = "-";
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "dat (trace-cmd's trace.dat), text, json (JSON Lines), summary or perfetto (Perfetto's trace format). Default: from -o's name, dat for other names, text on stdout.")
+            description = "dat (trace-cmd's trace.dat), text, json (JSON Lines), summary, profile (latencies per container and task; JSON for a .json file, Markdown for .md) or perfetto (Perfetto's trace format). Default: from -o's name, dat for other names, text on stdout.")
     OutputFormat format;
 
     @Option(names = "--dat-version", paramLabel = "N", converter = DatVersionConverter.class,
@@ -102,7 +104,7 @@ public final class OutputMixin {
         TraceDatWriter.Settings dat = datSettings(data, file, datVersion);
         if (file != null) {
             try (OutputStream os = OutputFiles.open(file)) {
-                return TraceOutput.write(data, format, os, null, dat);
+                return render(data, format, os, file, dat);
             } catch (IOException e) {
                 throw NstraceException.user("cannot write " + file + ": " + OutputFiles.reason(e)
                         + (Files.exists(file) ? " (the file is incomplete)" : ""));
@@ -116,13 +118,26 @@ public final class OutputMixin {
             }
             try (OutputStream os = format.binary() ? rawStdout()
                     : textStream(out)) {
-                long n = TraceOutput.write(data, format, os, null, dat);
+                long n = render(data, format, os, null, dat);
                 out.flush();
                 return n;
             }
         } catch (IOException e) {
             throw NstraceException.user("cannot write stdout: " + OutputFiles.reason(e));
         }
+    }
+
+    /**
+     * {@link TraceOutput}, or for {@code profile} a {@link ProfileOutput} rendered as the file's name says (.json,
+     * .md; text otherwise and on stdout).
+     */
+    static long render(TraceData data, OutputFormat format, OutputStream os, Path file, TraceDatWriter.Settings dat)
+            throws IOException {
+        if (format == OutputFormat.profile) {
+            return ProfileOutput.write(data, file == null ? ProfileWriter.Rendering.text
+                    : ProfileWriter.Rendering.forFileName(file.getFileName().toString()), os, null, null);
+        }
+        return TraceOutput.write(data, format, os, null, dat);
     }
 
     static OutputStream rawStdout() {

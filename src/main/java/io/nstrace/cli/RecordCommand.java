@@ -71,10 +71,16 @@ public final class RecordCommand implements Callable<Integer> {
     @Mixin
     SummaryMixin summaryFiles;
 
+    @Mixin
+    ProfileMixin profile;
+
     @Override
     public Integer call() throws Exception {
         Services services = parent.services();
-        SessionOptions options = trace.toOptions();
+        SessionOptions options = profile.withEvents(trace.toOptions(),
+                output.format(OutputFormat.text) == OutputFormat.profile,
+                spec.commandLine().getErr(),
+                spec.qualifiedName());
         if (untilExit && !waitFor) {
             throw new ParameterException(spec.commandLine(), "--until-exit needs --wait");
         }
@@ -83,6 +89,7 @@ public final class RecordCommand implements Callable<Integer> {
         }
         output.check(ExitCodes.USAGE); // before any tracing: a bad path must not cost the recording
         summaryFiles.check(ExitCodes.USAGE);
+        profile.check(ExitCodes.USAGE);
         Privileges.requireTracing(services);
         spool.checked();
         if (waitFor) {
@@ -132,6 +139,7 @@ public final class RecordCommand implements Callable<Integer> {
         long written = output.write(data, spec.commandLine().getOut(), OutputFormat.text);
         io.nstrace.format.output.TraceSummary counts = SummaryMixin.summarise(data);
         summaryFiles.write(counts, null, output.file());
+        profile.write(data, output.file());
         summary(recordings, counts, written);
     }
 

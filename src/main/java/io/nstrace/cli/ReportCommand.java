@@ -8,6 +8,8 @@ import io.nstrace.format.TraceData;
 import io.nstrace.format.tracedat.TraceDatReader;
 import io.nstrace.format.tracedat.TraceDatWriter;
 import io.nstrace.format.output.TraceOutput;
+import io.nstrace.format.profile.ProfileOutput;
+import io.nstrace.format.profile.ProfileWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,7 +39,7 @@ import java.util.concurrent.Callable;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Convert a trace.dat (written by nstrace or trace-cmd) to text, JSON Lines, a summary or a Perfetto trace.")
 public final class ReportCommand implements Callable<Integer> {
-    public enum Format { text, json, summary, dat, perfetto }
+    public enum Format { text, json, summary, dat, perfetto, profile }
 
     @Spec
     CommandSpec spec;
@@ -45,9 +47,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The trace.dat to read.")
     Path file;
 
-    @Option(names = "--format", description = "text, json, summary, dat (a trace.dat again: converts between versions;"
-            + " needs -o or a pipe) or perfetto (Perfetto's trace format). Default: from -o's name (.dat, .json, .txt,"
-            + " .pftrace), text otherwise.")
+    @Option(names = "--format", description = {"text, json, summary, dat (a trace.dat again: converts between versions;"
+            + " needs -o or a pipe), perfetto (Perfetto's trace format) or profile. Default: from -o's name (.dat, .json,"
+            + " .txt, .pftrace), text otherwise.",
+            "profile: per container, then per task: syscall latency, scheduling latency, off-CPU time by state, CPU "
+                    + "time, switches, migrations; text, or JSON/Markdown when -o names a .json/.md file."})
     Format format;
 
     @Option(names = "--dat-version", paramLabel = "N", converter = OutputMixin.DatVersionConverter.class,
@@ -94,7 +98,7 @@ public final class ReportCommand implements Callable<Integer> {
             }
             if (output != null) {
                 try (OutputStream os = OutputFiles.open(output)) {
-                    TraceOutput.write(data, used, os, container);
+                    write(data, used, os, output);
                 } catch (IOException e) {
                     throw NstraceException.user("cannot write " + output + ": " + OutputFiles.reason(e));
                 }
@@ -106,7 +110,7 @@ public final class ReportCommand implements Callable<Integer> {
             }
             out.flush();
             try (OutputStream os = used.binary() ? OutputMixin.rawStdout() : OutputMixin.textStream(out)) {
-                TraceOutput.write(data, used, os, container);
+                write(data, used, os, null);
             }
             out.flush();
         } catch (UncheckedIOException e) {
@@ -116,6 +120,15 @@ public final class ReportCommand implements Callable<Integer> {
             throw e;
         }
         return 0;
+    }
+
+    private void write(TraceData data, OutputFormat used, OutputStream os, Path to) throws IOException {
+        if (used == OutputFormat.profile) {
+            ProfileOutput.write(data, to == null ? ProfileWriter.Rendering.text
+                    : ProfileWriter.Rendering.forFileName(to.getFileName().toString()), os, container, file.toString());
+        } else {
+            TraceOutput.write(data, used, os, container);
+        }
     }
 
     /**

@@ -63,6 +63,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     SummaryMixin summary;
 
+    @Mixin
+    ProfileMixin profile;
+
     @Option(names = "--timeout", paramLabel = "DUR", converter = DurationConverter.class,
             description = "Kill the command after this long (SIGTERM, SIGKILL after --kill-after) and exit 124.")
     Duration timeout;
@@ -130,6 +133,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             output.check(ExitCodes.RUN_FAILED);
             summary.check(ExitCodes.RUN_FAILED);
+            profile.check(ExitCodes.RUN_FAILED);
             Privileges.requireTracing(services);
         } catch (NstraceException e) {
             throw new NstraceException(ExitCodes.RUN_FAILED, e.getMessage() + " (the command was not started)", e);
@@ -138,7 +142,10 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Starts CMD traced; every failure but not-found/not-executable becomes 125 (CMD never ran). */
     private TracedRun start(Services services) {
-        SessionOptions options = trace.toOptions(); // a usage error here is picocli's (125 for run)
+        SessionOptions options = profile.withEvents(trace.toOptions(),
+                output.format(OutputFormat.dat) == OutputFormat.profile,
+                spec.commandLine().getErr(),
+                spec.qualifiedName()); // a usage error here is picocli's (125 for run)
         try {
             return TracedRun.start(command, services.sessions(), services.discovery(), options, spool.spool(),
                     services.procFs());
@@ -162,6 +169,7 @@ public final class RunCommand implements Callable<Integer> {
         io.nstrace.format.output.TraceSummary counts = SummaryMixin.summarise(data);
         summary.write(counts, new SummaryWriter.RunOutcome(command, outcome.status(), outcome.reason()),
                 output.file());
+        profile.write(data, output.file());
         var err = spec.commandLine().getErr();
         if (counts.withoutContainerPid() > 0) {
             err.printf("nstrace run: %,d of %,d events of %s without an in-container PID%n",
@@ -245,7 +253,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         return "nstrace-run." + switch (format) {
             case json -> "json";
-            case text, summary -> "txt";
+            case text, summary, profile -> "txt";
             case dat -> "dat";
             case perfetto -> "pftrace";
         };

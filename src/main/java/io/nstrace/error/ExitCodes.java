@@ -22,6 +22,9 @@ public final class ExitCodes {
     /** {@code nstrace run}: the command was not found (as a shell). */
     public static final int RUN_NOT_FOUND = 127;
 
+    /** {@code nstrace diff}: a {@code --fail-on} rule fired (the CI gate failed). */
+    public static final int GATE_FAILED = 1;
+
     private ExitCodes() {
     }
 }

@@ -158,7 +158,7 @@ class ShellCompleterTest {
         assertEquals(List.of("sched:", "sched:sched_switch", "sched:sched_wakeup"), offered("attach web-1 -e sch"));
         assertEquals(List.of("sched:sched_switch", "sched:sched_wakeup"), offered("events sched:"));
         assertEquals(List.of("trace.dat", "traces/"), offered("dump -o t"));
-        assertEquals(List.of("dat", "json", "perfetto", "summary", "text"), offered("dump --format "));
+        assertEquals(List.of("dat", "json", "perfetto", "profile", "summary", "text"), offered("dump --format "));
         assertTrue(offered("dump --f").containsAll(List.of("--follow", "--format")), offered("dump --f").toString());
         assertEquals(List.of(), offered("start "), "no sessions yet: nothing to offer");
     }

@@ -2,10 +2,11 @@ package io.nstrace.format.output;
 
 /**
  * What a trace is written as: trace-cmd's trace.dat, report-like text, JSON Lines, a per-container summary, or a
- * Perfetto trace.
+ * Perfetto trace, or a per-container latency profile (written by {@code format.profile.ProfileOutput}, a layer above
+ * this package).
  */
 public enum OutputFormat {
-    dat, text, json, summary, perfetto;
+    dat, text, json, summary, perfetto, profile;
 
     /** The format a file name suggests ({@code .dat} → dat, {@code .json}/{@code .jsonl} → json, {@code .txt} → text,
      * {@code .pftrace} → perfetto). */

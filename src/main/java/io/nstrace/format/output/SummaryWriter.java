@@ -94,8 +94,15 @@ public final class SummaryWriter {
         root.put("lost_events_flag", s.lost() > 0 || s.lostUnknown() > 0);
         root.put("seconds", s.seconds());
         List<Object> containers = new ArrayList<>();
+        Map<String, List<TraceSummary.Count>> allSyscalls = new java.util.HashMap<>();
+        s.containers(Integer.MAX_VALUE).forEach(c -> allSyscalls.put(c.name(), c.topSyscalls()));
         for (TraceSummary.ContainerStats c : s.containers(TOP)) {
-            containers.add(containerJson(c));
+            Map<String, Object> m = containerJson(c);
+            // every syscall's count (top_syscalls has the first ten): what nstrace diff compares
+            Map<String, Object> calls = new TreeMap<>();
+            allSyscalls.getOrDefault(c.name(), List.of()).forEach(x -> calls.put(x.name(), x.count()));
+            m.put("syscalls", calls);
+            containers.add(m);
         }
         root.put("containers", containers);
         out.write(Json.write(root));

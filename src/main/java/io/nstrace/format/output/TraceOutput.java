@@ -62,6 +62,7 @@ public final class TraceOutput {
                     yield s.events();
                 }
                 case dat -> throw new IllegalStateException("unreachable");
+                case profile -> throw new IllegalArgumentException("profiles are written by format.profile.ProfileOutput");
             };
         }
         w.flush();
