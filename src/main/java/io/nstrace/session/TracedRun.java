@@ -31,6 +31,7 @@ public final class TracedRun implements AutoCloseable {
     public static TracedRun start(List<String> argv, FencedInstances sessions, ContainerDiscovery discovery,
                                   SessionOptions options, Path spoolRoot, ProcFs proc) {
         PrivateDir.ensureRoot(spoolRoot, "spool root", "give --spool DIR");
+        sessions.prepareWatcher(); // meanwhile: the command starts, discovery finds it, its instance is set up
         NamespacedCommand command = NamespacedCommand.start(argv, spoolRoot, proc);
         Session recording = null;
         try {
@@ -91,11 +92,12 @@ public final class TracedRun implements AutoCloseable {
         return command.waitFor(timeout);
     }
 
-    /** Stops tracing (if it still runs) and drains the buffers into the spool; the data stays until close. */
+    /**
+     * Stops tracing (if it still runs) and drains the buffers into the spool, where the data stays until close;
+     * the instance goes meanwhile ({@link Session#release()}).
+     */
     public void finish() {
-        if (recording.session().state() == SessionState.RUNNING) {
-            recording.stop();
-        }
+        recording.release();
     }
 
     /** Kills the command if it still runs, removes the instance and the spool. */
