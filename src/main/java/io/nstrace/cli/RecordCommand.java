@@ -85,7 +85,6 @@ public final class RecordCommand implements Callable<Integer> {
                     .run();
         }
         ContainerDiscovery discovery = services.discovery();
-        services.sessions().prepareWatcher(); // meanwhile: discovery, the instances' set-up
         List<Container> targets = Selectors.select(discovery.scanNamespaces(), containers.selectors(), true);
         List<Session> recordings = new ArrayList<>();
         try {

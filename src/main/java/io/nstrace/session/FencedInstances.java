@@ -291,25 +291,8 @@ public final class FencedInstances implements AutoCloseable {
     }
 
     /**
-     * Starts creating the joiner watcher on a thread of its own (its instance set-up waits for the kernel, ~50 ms)
-     * while the caller prepares a session, which then finds it ready; a failure here is left to that attach to
-     * meet and report. Without the watcher (fixture tests) nothing.
-     */
-    public void prepareWatcher() {
-        if (watch) {
-            Thread.ofPlatform().daemon().name("nstrace-watch-start").start(() -> {
-                try {
-                    watcher();
-                } catch (RuntimeException ignored) {
-                    // attach creates it again and reports what fails
-                }
-            });
-        }
-    }
-
-    /**
-     * The watcher, created if there is none. Created under a lock of its own, not this object's: the attach
-     * it was prepared for ({@link #prepareWatcher}) must not wait on this object's lock meanwhile.
+     * The watcher, created if there is none, under a lock of its own rather than this object's (its set-up waits
+     * for the kernel).
      */
     private PidWatcher watcher() {
         synchronized (watcherStart) {

@@ -31,7 +31,6 @@ public final class TracedRun implements AutoCloseable {
     public static TracedRun start(List<String> argv, FencedInstances sessions, ContainerDiscovery discovery,
                                   SessionOptions options, Path spoolRoot, ProcFs proc) {
         PrivateDir.ensureRoot(spoolRoot, "spool root", "give --spool DIR");
-        sessions.prepareWatcher(); // meanwhile: the command starts, discovery finds it, its instance is set up
         NamespacedCommand command = NamespacedCommand.start(argv, spoolRoot, proc);
         Session recording = null;
         try {
