@@ -7,6 +7,7 @@ import io.nstrace.sys.NativeException;
 import io.nstrace.sys.RawFile;
 import io.nstrace.sys.ReadBuffer;
 import io.nstrace.sys.Splice;
+import io.nstrace.sys.WakeFd;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,7 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * count its events and lost-event flags. Between drains the reader blocks in poll(2), which the kernel answers
  * when the ring buffer is the instance's {@code buffer_percent} full, so a busy CPU costs a wake-up per
  * quarter of its buffer instead of one per millisecond; the poll times out after {@code pollTimeoutMillis} so pages of a
- * slow trace still arrive (and are counted) and {@link #finish()} is seen promptly. After {@link #finish()} it
+ * slow trace still arrive (and are counted); {@link #finish()} ends the poll at once through an eventfd (tracing_on 0
+ * wakes no poller: a stop would otherwise wait out the time-out, 100 ms of every short job). After it, the reader
  * splices what is left, reads the last partial page(s) with read(2), bounded by {@code drainLimitPages}, and
  * returns.
  *
@@ -52,6 +54,8 @@ final class CpuReader implements Runnable {
     private final int pollTimeoutMillis;
     private final long drainLimitPages;
     private volatile boolean finishing;
+    /** Woken by {@link #finish()}: the reader's poll ends at once instead of at its time-out. */
+    private volatile WakeFd wake;
     private volatile Throwable failure;
     private volatile long pages;
     private volatile long events;
@@ -86,15 +90,21 @@ final class CpuReader implements Runnable {
 
     void finish() {
         finishing = true;
+        WakeFd w = wake;
+        if (w != null) {
+            w.wake();
+        }
     }
 
     @Override
     public void run() {
-        try (RawFile in = RawFile.openNonBlocking(source.toString());
+        try (WakeFd w = WakeFd.create();
+             RawFile in = RawFile.openNonBlocking(source.toString());
              RawFile out = RawFile.open(spoolPath.toString(), Libc.O_WRONLY);
              RawFile back = RawFile.open(spoolPath.toString(), Libc.O_RDONLY);
              Splice pipe = new Splice(chunk);
              ReadBuffer scratch = ReadBuffer.aligned(chunk, 4096)) {
+            wake = w; // finish() sets the flag before it reads this: one of the two sees the other
             if (!warmedUp) {
                 warmedUp = warmUp(pipe);
             }
@@ -192,7 +202,7 @@ final class CpuReader implements Runnable {
                 if (polledReadable) {
                     LockSupport.parkNanos(NOTHING_SPLICED_PAUSE_NANOS); // readable yet no full page: no spin
                 }
-                polledReadable = in.awaitReadable(pollTimeoutMillis);
+                polledReadable = in.awaitReadable(pollTimeoutMillis, wake);
             }
         }
     }

@@ -130,11 +130,7 @@ public final class RecordCommand implements Callable<Integer> {
 
     /** Stops what still runs, writes the trace, the summaries and the per-container lines on stderr. */
     void writeAll(List<Session> recordings) {
-        for (Session r : recordings) {
-            if (r.session().state() == io.nstrace.session.SessionState.RUNNING) {
-                r.stop();
-            }
-        }
+        recordings.forEach(Session::release); // the instances go while the trace is written
         io.nstrace.format.TraceData data = Session.traceData(recordings);
         long written = output.write(data, spec.commandLine().getOut(), OutputFormat.text);
         io.nstrace.format.output.TraceSummary counts = SummaryMixin.summarise(data);

@@ -13,12 +13,35 @@ public final class Kallsyms {
     public static final Kallsyms EMPTY = new Kallsyms(new long[0], new String[0]);
 
     /** Addresses with the sign bit flipped, so signed order is the unsigned order of the addresses. */
-    private final long[] keys;
-    private final String[] names;
+    private long[] keys;
+    private String[] names;
+    /** The text still to parse ({@link #deferred}), null once parsed. */
+    private byte[] text;
 
     private Kallsyms(long[] keys, String[] names) {
         this.keys = keys;
         this.names = names;
+    }
+
+    private Kallsyms(byte[] text) {
+        this.text = text;
+    }
+
+    /**
+     * The table of {@code text}, parsed on its first lookup: a text trace of events that print no kernel address
+     * (most) never pays the parse, ~100 ms for the 120,000 lines of a typical kallsyms. Not thread-safe.
+     */
+    public static Kallsyms deferred(byte[] text) {
+        return text.length == 0 ? EMPTY : new Kallsyms(text);
+    }
+
+    private void parsed() {
+        if (text != null) {
+            Kallsyms k = parse(text);
+            keys = k.keys;
+            names = k.names;
+            text = null;
+        }
     }
 
     public static Kallsyms parse(byte[] text) {
@@ -67,11 +90,13 @@ public final class Kallsyms {
     }
 
     public int size() {
+        parsed();
         return keys.length;
     }
 
     /** The name of the symbol at or below {@code address}, if the table has one. */
     public Optional<String> name(long address) {
+        parsed();
         int i = Arrays.binarySearch(keys, address ^ Long.MIN_VALUE);
         if (i < 0) {
             i = -i - 2; // the insertion point minus one: the greatest symbol below

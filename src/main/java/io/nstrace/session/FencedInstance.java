@@ -24,6 +24,7 @@ public final class FencedInstance {
     private final FencedInstances owner;
     private final TaskBook book;
     private volatile SessionState state = SessionState.ATTACHED;
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
 
     FencedInstance(Container container, SessionOptions options, List<EventId> events, TraceInstance instance,
                    PidFence fence, SessionListener listener, FencedInstances owner, TaskBook book) {
@@ -78,24 +79,42 @@ public final class FencedInstance {
         state = SessionState.STOPPED;
     }
 
-    /** Removes the instance (its buffer goes with it) and the state file; idempotent. */
+    /**
+     * Removes the instance (its buffer goes with it) and the state file; idempotent. A second caller (the
+     * shutdown hook while a release runs on another thread) returns once the first one is done, at most 10 s.
+     */
     public void detach() {
+        boolean first;
         synchronized (this) {
-            if (state == SessionState.DETACHED) {
-                return;
-            }
-            if (state == SessionState.RUNNING) {
+            first = state != SessionState.DETACHED;
+            if (first && state == SessionState.RUNNING) {
                 listener.stopping(this);
             }
             state = SessionState.DETACHED;
         }
-        try {
-            instance.write("tracing_on", "0");
-        } catch (RuntimeException ignored) {
-            // release below tries again; removal is what matters
+        if (!first) {
+            awaitReleased(); // no lock held: the release may need this session's (the watcher admits under it)
+            return;
         }
-        listener.detaching(this);
-        owner.release(this);
+        try {
+            try {
+                instance.write("tracing_on", "0");
+            } catch (RuntimeException ignored) {
+                // release below tries again; removal is what matters
+            }
+            listener.detaching(this);
+            owner.release(this);
+        } finally {
+            released.countDown();
+        }
+    }
+
+    private void awaitReleased() {
+        try {
+            released.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Adds candidate TIDs (joiners, new threads); only those in the container's namespace get in. */

@@ -43,8 +43,12 @@ public final class FencedInstances implements AutoCloseable {
     private final TraceFsCatalog catalog;
     private final List<FencedInstance> sessions = new CopyOnWriteArrayList<>();
     private final java.util.Map<String, PendingInstance> pending = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Spool directories of released sessions still being written from: the shutdown hook removes them. */
+    private final java.util.Set<java.nio.file.Path> spoolsAtExit = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile java.util.function.Consumer<String> notices = line -> { };
     private PidWatcher watcher;
+    private final Object watcherStart = new Object();
+    private volatile boolean shuttingDown;
     private Thread hook;
 
     public FencedInstances(TraceFs traceFs, ProcFs proc, StateDir stateDir, InstanceStore store, boolean watch) {
@@ -98,8 +102,7 @@ public final class FencedInstances implements AutoCloseable {
         List<EventId> events = catalog.selector().resolve(o.eventSpecs());
         String name = InstanceNames.forContainer(c.name());
         installHook(); // first: a signal from here on removes what this attach made (the instance, its state file)
-        PendingInstance p = new PendingInstance(name);
-        pending.put(name, p);
+        PendingInstance p = pend(name);
         try {
             stateDir.write(new OwnerRecord(ProcessHandle.current().pid(), ownStart(), c.name(), name,
                     traceFs.root().toString(), spoolRoot == null ? "" : spoolRoot.resolve(name).toString()));
@@ -157,20 +160,64 @@ public final class FencedInstances implements AutoCloseable {
         s.detach();
     }
 
-    /** Called by {@link FencedInstance#detach} once: removes the instance and state file, maybe the watcher. */
+    /**
+     * Called by {@link FencedInstance#detach} once: removes the instance and state file, and the watcher when no
+     * one needs it any more, both rmdirs at once (each waits for the kernel: ~100 and ~40 ms here).
+     */
     synchronized void release(FencedInstance s) {
         sessions.remove(s);
+        java.util.concurrent.CompletableFuture<Void> watcherGone = null;
         if (watcher != null) {
             watcher.unregister(s);
+            if (watcher.idle()) {
+                PidWatcher w = watcher;
+                watcher = null;
+                watcherGone = java.util.concurrent.CompletableFuture.runAsync(() -> closeWatcher(w),
+                        task -> Thread.ofPlatform().daemon().name("nstrace-watch-close").start(task));
+            }
         }
         try {
-            s.instance().write("tracing_on", "0");
-        } catch (RuntimeException ignored) {
-            // removal below is what matters
+            try {
+                s.instance().write("tracing_on", "0");
+            } catch (RuntimeException ignored) {
+                // removal below is what matters
+            }
+            removeRetrying(store, s.instance());
+            stateDir.remove(s.instance().name());
+        } finally {
+            if (watcherGone != null) {
+                try {
+                    watcherGone.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : e;
+                }
+            }
         }
-        removeRetrying(store, s.instance());
-        stateDir.remove(s.instance().name());
-        stopWatcherIfIdle();
+    }
+
+    /**
+     * Waits (at most 250 ms) until the joiner watcher has handled every fork, exec and clone return the kernel
+     * logged before this call, so the task book holds the in-container PIDs of tasks that just ended; at once
+     * without a watcher.
+     */
+    public void settle() {
+        PidWatcher w;
+        synchronized (this) {
+            w = watcher;
+        }
+        if (w != null) {
+            w.sync(java.time.Duration.ofMillis(250));
+        }
+    }
+
+    /** {@code dir} (a released session's spool, being written from) is removed by the shutdown hook. */
+    void removeAtExit(java.nio.file.Path dir) {
+        spoolsAtExit.add(dir);
+    }
+
+    /** {@code dir} was removed by its session. */
+    void spoolRemoved(java.nio.file.Path dir) {
+        spoolsAtExit.remove(dir);
     }
 
     /** Rescans /proc for every session now (the watcher does it each second): joiners, new threads, exits. */
@@ -243,36 +290,52 @@ public final class FencedInstances implements AutoCloseable {
         };
     }
 
-    private synchronized PidWatcher watcher() {
-        if (watcher == null) {
+    /**
+     * The watcher, created if there is none, under a lock of its own rather than this object's (its set-up waits
+     * for the kernel).
+     */
+    private PidWatcher watcher() {
+        synchronized (watcherStart) {
+            synchronized (this) {
+                if (watcher != null) {
+                    return watcher;
+                }
+            }
             String name = InstanceNames.forWatcher();
             installHook();
-            PendingInstance p = new PendingInstance(name);
-            pending.put(name, p);
+            PendingInstance p = pend(name);
             try {
                 stateDir.write(new OwnerRecord(ProcessHandle.current().pid(), ownStart(), "-", name,
                         traceFs.root().toString()));
+                PidWatcher made;
                 try {
-                    watcher = new PidWatcher(p.create(traceFs::createInstance), proc);
+                    made = new PidWatcher(p.create(traceFs::createInstance), proc);
                 } catch (RuntimeException e) {
                     removeQuietly(traceFs::createInstance, traceFs.instance(name), e);
                     stateDir.remove(name);
                     throw e;
                 }
+                synchronized (this) {
+                    watcher = made;
+                }
+                return made;
             } finally {
                 pending.remove(name);
             }
         }
-        return watcher;
     }
 
     private synchronized void stopWatcherIfIdle() {
         if (watcher != null && watcher.idle()) {
             PidWatcher w = watcher;
             watcher = null;
-            w.close();
-            stateDir.remove(w.instance().name());
+            closeWatcher(w);
         }
+    }
+
+    private void closeWatcher(PidWatcher w) {
+        w.close();
+        stateDir.remove(w.instance().name());
     }
 
     /**
@@ -302,9 +365,26 @@ public final class FencedInstances implements AutoCloseable {
         }
     }
 
+    /**
+     * An instance about to be made, which the shutdown hook abandons: either the hook finds it among the pending
+     * ones, or it finds the hook under way and is abandoned at once (the process is ending: a thread still
+     * attaching, e.g. while the watcher started on another, must not create anything the hook would not see).
+     */
+    private PendingInstance pend(String name) {
+        PendingInstance p = new PendingInstance(name);
+        pending.put(name, p);
+        if (shuttingDown) {
+            p.abandon();
+        }
+        return p;
+    }
+
     private synchronized void installHook() {
         if (hook == null) {
-            hook = new Thread(this::detachAll, "nstrace-cleanup");
+            hook = new Thread(() -> {
+                shuttingDown = true;
+                detachAll();
+            }, "nstrace-cleanup");
             Runtime.getRuntime().addShutdownHook(hook);
         }
     }
@@ -320,11 +400,15 @@ public final class FencedInstances implements AutoCloseable {
                 failures.add(e);
             }
         }
-        synchronized (this) {
+        synchronized (this) { // also waits for a release under way (another thread's) to finish
             if (watcher != null) {
                 watcher.execListenersClear();
                 stopWatcherIfIdle();
             }
+        }
+        for (java.nio.file.Path dir : spoolsAtExit) {
+            Session.deleteTree(dir);
+            spoolsAtExit.remove(dir);
         }
         if (!failures.isEmpty()) {
             throw failures.getFirst();

@@ -45,6 +45,10 @@ final class PidWatcher implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedDeque<Long> lags = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private boolean monoClock;
     private volatile boolean closed;
+    /** {@link #sync}: the last marker written and the last one the reader handled. */
+    private final java.util.concurrent.atomic.AtomicLong syncWritten = new java.util.concurrent.atomic.AtomicLong();
+    private long syncSeen;
+    static final String SYNC_MARK = "nstrace watcher sync ";
 
     PidWatcher(TraceInstance instance, ProcFs proc) {
         this.instance = instance;
@@ -136,6 +140,11 @@ final class PidWatcher implements AutoCloseable {
 
     /** New tasks go to the {@link ForkFollower}; the listeners get every fork and exec. */
     private void handle(String line) {
+        int mark = line.indexOf(SYNC_MARK);
+        if (mark >= 0) {
+            synced(line.substring(mark + SYNC_MARK.length()).strip());
+            return;
+        }
         long[] ret = WatchLine.cloneReturn(line);
         if (ret != null) {
             follower.cloneReturn((int) ret[0], ret[1]);
@@ -154,6 +163,48 @@ final class PidWatcher implements AutoCloseable {
                 : OptionalInt.empty();
         if (pid.isPresent()) {
             spawnListeners.forEach(l -> l.accept(pid.getAsInt()));
+        }
+    }
+
+    /**
+     * Waits until the reader has handled every line the kernel logged before this call: a marker written to the
+     * instance's trace_marker comes back through trace_pipe after them (trace_pipe merges the CPUs in time
+     * order). False when it did not within {@code timeout} or the marker could not be written.
+     */
+    boolean sync(java.time.Duration timeout) {
+        long id = syncWritten.incrementAndGet();
+        try {
+            instance.append("trace_marker", SYNC_MARK + id + "\n");
+        } catch (RuntimeException e) {
+            return false;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (syncWritten) {
+            while (syncSeen < id && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    syncWritten.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return syncSeen >= id;
+        }
+    }
+
+    private void synced(String id) {
+        try {
+            long n = Long.parseLong(id);
+            synchronized (syncWritten) {
+                syncSeen = Math.max(syncSeen, n);
+                syncWritten.notifyAll();
+            }
+        } catch (NumberFormatException ignored) {
+            // someone else's marker text: not ours to count
         }
     }
 

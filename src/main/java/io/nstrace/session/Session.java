@@ -53,6 +53,10 @@ public final class Session implements SessionListener, AutoCloseable {
     private volatile String failure;
     private volatile IOException failureCause;
     private final java.util.Set<Integer> joiners = ConcurrentHashMap.newKeySet();
+    private FencedInstances manager;
+    /** Set by {@link #release()}: the instance goes on a thread of its own, the spool stays for the writer. */
+    private volatile boolean keepSpool;
+    private java.util.concurrent.CompletableFuture<Void> releasing;
 
     private Session(Container container, ProcFs proc) {
         this.container = container;
@@ -70,6 +74,7 @@ public final class Session implements SessionListener, AutoCloseable {
                                    Path spoolRoot, ProcFs proc) {
         Path root = PrivateDir.ensureRoot(spoolRoot, "spool root", "give --spool DIR");
         Session r = new Session(container, proc);
+        r.manager = manager;
         r.session = manager.attach(container, options, r, root);
         r.spoolDir = root.resolve(r.session.instance().name());
         try {
@@ -261,13 +266,57 @@ public final class Session implements SessionListener, AutoCloseable {
         return joiners.size();
     }
 
-    /** Drains, then removes the instance and the spool directory. */
+    /**
+     * The recording is over and its trace about to be written: tracing off and drained (if it still ran), the
+     * joiner watcher caught up with what the kernel saw until then (the in-container PIDs of the last tasks), then
+     * the instance removed on a thread of its own (rmdir waits for the kernel, ~100 ms) while the caller writes
+     * the trace from the spool, which stays until {@link #detach()}; that waits for the removal. A signal meanwhile
+     * still removes the spool (the shutdown hook). Idempotent.
+     */
+    public synchronized void release() {
+        if (releasing != null || session.state() == SessionState.DETACHED) {
+            return;
+        }
+        if (session.state() == SessionState.RUNNING) {
+            session.stop();
+        }
+        fold();
+        manager.settle();
+        keepSpool = true;
+        manager.removeAtExit(spoolDir);
+        FencedInstance s = session;
+        releasing = java.util.concurrent.CompletableFuture.runAsync(s::detach,
+                task -> Thread.ofPlatform().daemon().name("nstrace-release-" + container.name()).start(task));
+    }
+
+    /** Drains, then removes the instance (or waits for {@link #release()} to have removed it) and the spool. */
     public synchronized void detach() {
         if (segment != null) {
             fold();
         }
-        session.detach();
-        deleteTree(spoolDir);
+        try {
+            if (releasing == null) {
+                session.detach();
+            } else {
+                awaitRelease();
+            }
+        } finally {
+            deleteTree(spoolDir);
+            if (keepSpool) {
+                manager.spoolRemoved(spoolDir);
+            }
+        }
+    }
+
+    private void awaitRelease() {
+        try {
+            releasing.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -290,6 +339,9 @@ public final class Session implements SessionListener, AutoCloseable {
             }
         }
         Path dir = spoolDir;
+        if (keepSpool) {
+            return; // release(): the trace is being written from it; detach (or the shutdown hook) removes it
+        }
         // the command's own thread may still be folding a segment into the directory (no lock here): sweep
         // again until it is gone, for at most a second
         for (int i = 0; dir != null && Files.exists(dir) && i < 20; i++) {

@@ -91,11 +91,12 @@ public final class TracedRun implements AutoCloseable {
         return command.waitFor(timeout);
     }
 
-    /** Stops tracing (if it still runs) and drains the buffers into the spool; the data stays until close. */
+    /**
+     * Stops tracing (if it still runs) and drains the buffers into the spool, where the data stays until close;
+     * the instance goes meanwhile ({@link Session#release()}).
+     */
     public void finish() {
-        if (recording.session().state() == SessionState.RUNNING) {
-            recording.stop();
-        }
+        recording.release();
     }
 
     /** Kills the command if it still runs, removes the instance and the spool. */

@@ -35,8 +35,8 @@ public final class RawFile implements AutoCloseable {
     private final String path;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment state = arena.allocate(CALL_STATE);
-    /** struct pollfd { int fd; short events; short revents; } */
-    private final MemorySegment pollFd = arena.allocate(8, 4);
+    /** Two struct pollfd { int fd; short events; short revents; }: the file, then an optional wake-up. */
+    private final MemorySegment pollFd = arena.allocate(16, 4);
     private int fd;
 
     private RawFile(String path, int fd) {
@@ -130,12 +130,24 @@ public final class RawFile implements AutoCloseable {
      * @return true when readable, false on time-out or a signal
      */
     public boolean awaitReadable(int timeoutMillis) throws NativeException {
+        return awaitReadable(timeoutMillis, null);
+    }
+
+    /**
+     * As {@link #awaitReadable(int)}, also ending as soon as {@code wake} (if not null) is woken, which then
+     * returns false unless this file is readable too.
+     */
+    public boolean awaitReadable(int timeoutMillis, WakeFd wake) throws NativeException {
+        int wakeFd = wake == null ? -1 : wake.fd();
         pollFd.set(JAVA_INT, 0, fd);
         pollFd.set(JAVA_SHORT, 4, POLLIN);
         pollFd.set(JAVA_SHORT, 6, (short) 0);
+        pollFd.set(JAVA_INT, 8, wakeFd); // a negative fd is ignored by poll(2)
+        pollFd.set(JAVA_SHORT, 12, POLLIN);
+        pollFd.set(JAVA_SHORT, 14, (short) 0);
         int n;
         try {
-            n = (int) POLL.invokeExact(state, pollFd, 1L, timeoutMillis);
+            n = (int) POLL.invokeExact(state, pollFd, wakeFd < 0 ? 1L : 2L, timeoutMillis);
         } catch (Throwable t) {
             throw new IllegalStateException("poll " + path, t);
         }
@@ -146,7 +158,7 @@ public final class RawFile implements AutoCloseable {
             }
             throw new NativeException("poll", path, errno);
         }
-        return n > 0;
+        return n > 0 && pollFd.get(JAVA_SHORT, 6) != 0;
     }
 
     @Override

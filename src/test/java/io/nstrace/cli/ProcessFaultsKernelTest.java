@@ -180,12 +180,16 @@ class ProcessFaultsKernelTest {
         }
     }
 
-    /** Polls until {@code pid} owns an instance with tracing on (it is recording). */
+    /**
+     * Polls until {@code pid} owns an instance with tracing on (it is recording). A new instance has tracing on
+     * from its mkdir until its set-up turns it off and writes the PID fence: only tracing on with a fence counts.
+     */
     private void awaitTracing(long pid, int seconds) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
             for (String n : owned(pid)) {
-                if (!n.startsWith("nstrace-watch-") && "1".equals(read(traceFs.instance(n).file("tracing_on")))) {
+                if (!n.startsWith("nstrace-watch-") && !read(traceFs.instance(n).file("set_event_pid")).isEmpty()
+                        && "1".equals(read(traceFs.instance(n).file("tracing_on")))) {
                     return;
                 }
             }
@@ -276,12 +280,15 @@ class ProcessFaultsKernelTest {
         BackgroundJob job = backgroundJob("record", "pid:" + init, "-b", Integer.toString(kb), "-o",
                 tmp.resolve("big.dat").toString(), "--spool", spool.toString());
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (owned(job.pid()).isEmpty() && System.nanoTime() < deadline) {
+        // the session's instance, not the joiner watcher's (which record starts meanwhile)
+        java.util.function.Supplier<List<String>> sessions = () -> owned(job.pid()).stream()
+                .filter(n -> !n.startsWith("nstrace-watch-")).toList();
+        while (sessions.get().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertFalse(owned(job.pid()).isEmpty(), "the instance was created; " + err());
+        assertFalse(sessions.get().isEmpty(), "the instance was created; " + err());
         Thread.sleep(300); // inside the kernel's allocation now
-        String sizeDuring = read(traceFs.instance(owned(job.pid()).getFirst()).file("buffer_size_kb"));
+        String sizeDuring = read(traceFs.instance(sessions.get().getFirst()).file("buffer_size_kb"));
         job.signal(signal);
         int rc = job.awaitExit(20);
         assertEquals(signal.equals("TERM") ? 143 : 130, rc, "stderr: " + err());

@@ -135,6 +135,28 @@ class RunCommandKernelTest {
         }
     }
 
+    /**
+     * The command's last moments are all in the trace, with in-container PIDs: the stop ends the readers' poll at
+     * once and the instance goes while the trace is written, yet the drain and the joiner watcher still see
+     * everything up to the exit. 300 execs of /bin/true and 20,000 sched_yield calls (nothing else here makes one) right before the command exits.
+     */
+    @Test
+    void aBurstRightBeforeTheCommandExitsIsAllInTheTrace() throws Exception {
+        Require.kernel();
+        Path dat = tmp.resolve("t.dat");
+        CliRun r = run("-e", "sched:sched_process_exec", "-e", "syscalls:sys_enter_sched_yield", "-o", dat.toString(),
+                "--", "sh", "-c", "i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done; "
+                        + "exec python3 -c 'import os\nfor _ in range(20000): os.sched_yield()'");
+        assertEquals(0, r.exitCode(), r.err());
+        assertFalse(r.err().contains("lost"), r.err());
+        assertFalse(r.err().contains("without an in-container PID"), r.err());
+        List<TraceEvent> events = read(dat);
+        assertEquals(300, events.stream().filter(e -> e.eventName().equals("sched:sched_process_exec")
+                && String.valueOf(e.fields().get("filename")).endsWith("/true")).count(), "execs of /bin/true");
+        assertEquals(20_000, events.stream().filter(e -> e.eventName().equals("syscalls:sys_enter_sched_yield"))
+                .count(), "sched_yield calls");
+    }
+
     static List<TraceEvent> read(Path dat) throws Exception {
         TraceData data = TraceDatReader.read(dat);
         List<TraceEvent> out = new ArrayList<>();

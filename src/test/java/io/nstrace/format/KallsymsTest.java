@@ -31,6 +31,17 @@ class KallsymsTest {
 
     static final Kallsyms SYMS = Kallsyms.parse(TABLE.getBytes(StandardCharsets.US_ASCII));
 
+    @Test
+    void aDeferredTableNamesWhatTheParsedOneNames() {
+        Kallsyms deferred = Kallsyms.deferred(TABLE.getBytes(StandardCharsets.US_ASCII));
+        for (long addr : new long[] {0xffffffff81363d40L, 0xffffffff81363d41L, 0xffffffff81366404L,
+                0xffffffffc02e4010L, 0x1000L}) {
+            assertEquals(SYMS.name(addr), deferred.name(addr), Long.toHexString(addr));
+        }
+        assertEquals(SYMS.size(), deferred.size());
+        assertEquals(Kallsyms.EMPTY, Kallsyms.deferred(new byte[0]));
+    }
+
     static EventFormat format61(String event) throws Exception {
         return EventFormat.parse("ftrace", Files.readString(
                 Path.of("tracefs-fixtures/6.1.0-56-amd64/events/ftrace", event, "format")));

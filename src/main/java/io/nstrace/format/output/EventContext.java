@@ -51,10 +51,13 @@ public final class EventContext {
         return new EventContext(data.comms(), map, data.kallsyms(), a);
     }
 
-    /** The trace's kernel symbols, parsed on first use (only function-tracer events need them). */
+    /**
+     * The trace's kernel symbols, parsed on their first lookup (only events that print a kernel address need
+     * them: function-tracer events, {@code %ps} arguments), not when the first event is rendered.
+     */
     public Kallsyms symbols() {
         if (symbols == null) {
-            symbols = kallsyms.length == 0 ? Kallsyms.EMPTY : Kallsyms.parse(kallsyms);
+            symbols = Kallsyms.deferred(kallsyms);
         }
         return symbols;
     }
