@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Drains one CPU's {@code trace_pipe_raw} into a spool file. Full pages move with splice(2) through a pipe, as
- * trace-cmd does, so they never cross user space; each spliced chunk is then read back from the page cache to
- * count its events and lost-event flags. Between drains the reader blocks in poll(2), which the kernel answers
+ * trace-cmd does, so they never cross user space, and nstrace never looks inside them while recording: the
+ * events they hold are counted by the kernel ({@code read events} in the CPU's stats, see {@link CpuCounters}) and
+ * decoded when the trace is dumped. Between drains the reader blocks in poll(2), which the kernel answers
  * when the ring buffer is the instance's {@code buffer_percent} full, so a busy CPU costs a wake-up per
  * quarter of its buffer instead of one per millisecond; the poll times out after {@code pollTimeoutMillis} so pages of a
  * slow trace still arrive (and are counted); {@link #finish()} ends the poll at once through an eventfd (tracing_on 0
@@ -34,7 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>When the spool cannot take a chunk (full, quota, I/O error) the reader keeps what is already spooled,
  * truncates the spool file back to its last whole chunk, reports the failure once to {@code onSpoolFailure} (which
  * stops tracing) and from then on drains the ring buffer without keeping it, counting those events as
- * {@link #discarded()}: the kernel would otherwise overwrite them uncounted.
+ * {@link #discarded()} (the only pages it decodes, with their lost-event flags: they never reach the spool
+ * file where a scan would find them): the kernel would otherwise overwrite them uncounted.
  */
 final class CpuReader implements Runnable {
     private static final int PIPE_SIZE = 1 << 16;
@@ -58,7 +60,6 @@ final class CpuReader implements Runnable {
     private volatile WakeFd wake;
     private volatile Throwable failure;
     private volatile long pages;
-    private volatile long events;
     private volatile long lost;
     private volatile long lostUncounted;
     private volatile long discarded;
@@ -69,7 +70,6 @@ final class CpuReader implements Runnable {
     private final int chunk;
     private final int[] words;
     private final long[] missed = new long[1];
-    private final ReadBuffer wordsSegment;
     private final CountDownLatch warm = new CountDownLatch(1);
 
     CpuReader(int cpu, Path source, Path spoolPath, FileChannel spool, int pageSize, HeaderPage header,
@@ -85,7 +85,6 @@ final class CpuReader implements Runnable {
         this.drainLimitPages = drainLimitPages;
         this.chunk = Math.max(PIPE_SIZE, pageSize);
         this.words = new int[chunk / 4];
-        this.wordsSegment = ReadBuffer.of(words);
     }
 
     void finish() {
@@ -101,7 +100,6 @@ final class CpuReader implements Runnable {
         try (WakeFd w = WakeFd.create();
              RawFile in = RawFile.openNonBlocking(source.toString());
              RawFile out = RawFile.open(spoolPath.toString(), Libc.O_WRONLY);
-             RawFile back = RawFile.open(spoolPath.toString(), Libc.O_RDONLY);
              Splice pipe = new Splice(chunk);
              ReadBuffer scratch = ReadBuffer.aligned(chunk, 4096)) {
             wake = w; // finish() sets the flag before it reads this: one of the two sees the other
@@ -109,7 +107,7 @@ final class CpuReader implements Runnable {
                 warmedUp = warmUp(pipe);
             }
             warm.countDown();
-            long drained = spliceLoop(in, out, back, pipe, scratch);
+            long drained = spliceLoop(in, out, pipe, scratch);
             readRest(in, drained);
         } catch (IOException | RuntimeException e) {
             failure = e;
@@ -124,7 +122,7 @@ final class CpuReader implements Runnable {
     }
 
     /**
-     * Runs the whole per-chunk path (splice in, splice out, read back, count) on synthetic pages in a scratch
+     * Runs the whole per-wake-up path (poll, splice in, splice out) on synthetic pages in a scratch
      * file until the JIT has compiled it, before tracing starts: otherwise the first burst of a trace is handled
      * by the interpreter while the compiler competes for the CPU, and both count as the recorder's cost. Best
      * effort: a spool too small for the scratch files only means a colder start (false).
@@ -143,10 +141,10 @@ final class CpuReader implements Runnable {
             Files.write(src, page.array(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.createFile(dst);
             try (RawFile in = RawFile.open(src.toString(), Libc.O_RDONLY);
-                 RawFile out = RawFile.open(dst.toString(), Libc.O_WRONLY);
-                 RawFile back = RawFile.open(dst.toString(), Libc.O_RDONLY)) {
+                 RawFile out = RawFile.open(dst.toString(), Libc.O_WRONLY)) {
                 for (long at = 0; at < (long) pageSize * count; at += pageSize) {
-                    moveChunk(in, out, back, pipe, pageSize, at);
+                    in.awaitReadable(0); // a regular file: readable at once; compiles poll's path too
+                    moveChunk(in, out, pipe, pageSize);
                 }
             }
             return true;
@@ -156,7 +154,6 @@ final class CpuReader implements Runnable {
             deleteQuietly(src);
             deleteQuietly(dst);
             pages = 0;
-            events = 0;
             lost = 0;
             lostUncounted = 0;
         }
@@ -183,14 +180,14 @@ final class CpuReader implements Runnable {
     }
 
     /** Splices full pages until stopped and empty; returns the pages moved after the stop request. */
-    private long spliceLoop(RawFile in, RawFile out, RawFile back, Splice pipe, ReadBuffer scratch)
+    private long spliceLoop(RawFile in, RawFile out, Splice pipe, ReadBuffer scratch)
             throws IOException {
         long drained = 0;
         boolean polledReadable = false;
         while (true) {
             boolean draining = finishing;
             long len = Math.min(pipe.pipeSize(), chunk);
-            long n = spoolFailure == null ? moveOrDiscard(in, out, back, pipe, len, scratch)
+            long n = spoolFailure == null ? moveOrDiscard(in, out, pipe, len, scratch)
                     : discardChunk(in, pipe, len, scratch);
             if (n > 0) {
                 if (draining && (drained += n / pageSize) >= drainLimitPages) {
@@ -208,16 +205,17 @@ final class CpuReader implements Runnable {
     }
 
     /** {@link #moveChunk}; when the spool refuses the chunk, it is counted as discarded and the reader fails over. */
-    private long moveOrDiscard(RawFile in, RawFile out, RawFile back, Splice pipe, long len, ReadBuffer scratch)
+    private long moveOrDiscard(RawFile in, RawFile out, Splice pipe, long len, ReadBuffer scratch)
             throws IOException {
         try {
-            long n = moveChunk(in, out, back, pipe, len, written);
+            long n = moveChunk(in, out, pipe, len);
             if (n > 0) {
                 written += n;
+                pages += n / pageSize;
             }
             return n;
         } catch (SpoolWriteFailed f) {
-            spoolFailed(f, back, pipe, scratch);
+            spoolFailed(f, pipe, scratch);
             return f.chunk;
         }
     }
@@ -226,11 +224,13 @@ final class CpuReader implements Runnable {
      * The spool refused part of a chunk: the part it took is read back, the rest comes out of the pipe, all of
      * it is counted as discarded, and the spool file is cut back to the chunks before.
      */
-    private void spoolFailed(SpoolWriteFailed f, RawFile back, Splice pipe, ReadBuffer scratch)
+    private void spoolFailed(SpoolWriteFailed f, Splice pipe, ReadBuffer scratch)
             throws IOException {
         long landed = Math.max(0, Math.min(f.chunk, spool.size() - written));
         if (landed > 0) {
-            back.pread(scratch, landed, written);
+            try (RawFile back = RawFile.open(spoolPath.toString(), Libc.O_RDONLY)) {
+                back.pread(scratch, landed, written);
+            }
         }
         pipe.readInto(scratch, landed, f.chunk - landed, source.toString());
         spool.truncate(written);
@@ -278,12 +278,11 @@ final class CpuReader implements Runnable {
     /**
      * One step of the loop, a method of its own so that the JIT compiles it after a few hundred calls (a loop
      * body inside a long-running method would stay interpreted): splices what is ready (at most {@code len})
-     * from {@code in} to {@code out}, whose end is at offset {@code at}, then reads it back and counts it.
+     * from {@code in} to {@code out}. The bytes never enter user space.
      *
      * @return the bytes moved, or -1 when nothing was ready
      */
-    private long moveChunk(RawFile in, RawFile out, RawFile back, Splice pipe, long len, long at)
-            throws IOException {
+    private long moveChunk(RawFile in, RawFile out, Splice pipe, long len) throws IOException {
         long n = pipe.fill(in.fd(), len, source.toString());
         if (n > 0) {
             try {
@@ -291,21 +290,8 @@ final class CpuReader implements Runnable {
             } catch (NativeException e) {
                 throw new SpoolWriteFailed(e, n);
             }
-            countBack(back, at, n);
         }
         return n;
-    }
-
-    /**
-     * Reads back {@code n} freshly spliced bytes at {@code at} of {@code file} from the page cache straight into
-     * {@link #words} and counts their pages.
-     */
-    private void countBack(RawFile file, long at, long n) throws IOException {
-        long got = file.pread(wordsSegment, n, at);
-        for (int base = 0; base + pageSize <= got; base += pageSize) {
-            pages++;
-            events += countPage(base / 4);
-        }
     }
 
     /** After the splices: the partial pages splice cannot move, read with read(2) and zero-padded. */
@@ -325,19 +311,18 @@ final class CpuReader implements Runnable {
             for (int b = (int) n; b < pageSize; b++) {
                 page.put(b, (byte) 0);
             }
-            page.asIntBuffer().get(0, words, 0, pageSize / 4);
-            long found = countPage(0);
             if (spoolFailure == null) {
-                writePage(page, found);
+                writePage(page);
             } else {
-                discarded += found;
+                page.asIntBuffer().get(0, words, 0, pageSize / 4);
+                discarded += countPage(0);
             }
             page.clear();
         }
     }
 
-    /** Appends one partial page (of {@code n} events) to the spool; a refusal discards it and fails the spool. */
-    private void writePage(ByteBuffer page, long n) throws IOException {
+    /** Appends one partial page to the spool; a refusal discards it (counted) and fails the spool. */
+    private void writePage(ByteBuffer page) throws IOException {
         long at = written;
         try {
             while (page.hasRemaining()) {
@@ -345,18 +330,19 @@ final class CpuReader implements Runnable {
             }
         } catch (IOException e) {
             spool.truncate(written);
-            discarded += n;
+            page.asIntBuffer().get(0, words, 0, pageSize / 4);
+            discarded += countPage(0);
             failSpool(e);
             return;
         }
         written = at;
         pages++;
-        events += n;
     }
 
     /**
-     * Counts the page at word {@code baseWord} of {@link #words}: returns its events and adds the loss its
-     * header reports (kernel overwrites before it) to {@link #lost()} or {@link #lostUncounted()}.
+     * Counts a page nstrace could not keep, at word {@code baseWord} of {@link #words}: returns its events and
+     * adds the loss its header reports (kernel overwrites before it) to {@link #lost()} or
+     * {@link #lostUncounted()}.
      */
     private long countPage(int baseWord) {
         long n = PageDecoder.countEvents(words, baseWord, header, missed);
@@ -376,10 +362,7 @@ final class CpuReader implements Runnable {
         return pages;
     }
 
-    long events() {
-        return events;
-    }
-
+    /** Losses the headers of the discarded pages reported (the spooled pages are not looked at). */
     long lost() {
         return lost;
     }

@@ -17,6 +17,9 @@ import java.util.List;
  * Records one tracefs instance: a reader thread per CPU drains {@code per_cpu/cpuN/trace_pipe_raw} into
  * {@code <spool>/<instance>.cpuN} (directory 0700, files 0600) while the session runs, so memory stays flat.
  * {@link #stop()} drains what is left, closes the files and returns the {@link Spool} with per-CPU counts.
+ * The readers only move pages; the counts come from the kernel's per-CPU counters ({@link CpuCounters}: events
+ * read, overrun, dropped) taken at start, on demand while it runs, and at stop, and from a scan of the spool files
+ * when those counters cannot say ({@link SpoolScan}).
  * When the spool refuses a write, the readers keep what was spooled and count the rest as discarded
  * ({@link CpuReader}); {@link #onSpoolFailure} hears of it once, so the owner can stop tracing at once.
  */
@@ -39,7 +42,11 @@ public final class SpoolDrain implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<FileChannel> files = new ArrayList<>();
     private final List<Path> paths = new ArrayList<>();
-    private Spool result;
+    /** Each reader's CPU counters before it read anything. */
+    private final List<CpuCounters> startCounters = new ArrayList<>();
+    /** For a CPU without counters: its spool file's pages walked so far (live counts), guarded by itself. */
+    private final List<SpoolScan[]> scanned = new ArrayList<>();
+    private volatile Spool result;
     private final java.util.concurrent.atomic.AtomicBoolean spoolFailed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile java.util.function.Consumer<IOException> spoolFailureListener;
 
@@ -88,6 +95,8 @@ public final class SpoolDrain implements AutoCloseable {
                 CpuReader reader = new CpuReader(cpu, instance.file("per_cpu/cpu" + cpu + "/trace_pipe_raw"), file, ch,
                         meta.pageSize(), meta.headerPage(), pollTimeoutMillis, drainLimit, r::spoolFailed);
                 r.readers.add(reader);
+                r.startCounters.add(r.counters(cpu));
+                r.scanned.add(new SpoolScan[] {SpoolScan.NONE});
             }
         } catch (FileAlreadyExistsException e) {
             r.closeFiles();
@@ -188,14 +197,67 @@ public final class SpoolDrain implements AutoCloseable {
         return readers.stream().mapToLong(CpuReader::pages).sum() * meta.pageSize();
     }
 
-    /** Events counted so far (live). */
+    /**
+     * Events kept so far (live; the final count after {@link #stop()}): events the kernel handed the readers since
+     * they started, less those the spool could not keep. Reads each CPU's stats file; 0 for a CPU without one.
+     */
     public long events() {
-        return readers.stream().mapToLong(CpuReader::events).sum();
+        Spool done = result;
+        if (done != null) {
+            return done.events();
+        }
+        long n = 0;
+        for (int i = 0; i < readers.size(); i++) {
+            CpuReader r = readers.get(i);
+            long read = counters(r.cpu()).readSince(startCounters.get(i));
+            n += read >= 0 ? Math.max(0, read - r.discarded()) : scannedSoFar(i).events();
+        }
+        return n;
     }
 
-    /** Events lost so far (live): what the page headers reported and what the spool could not keep. */
+    /**
+     * Where the kernel keeps no counters (no stats file: old kernels, fixtures): the pages spooled since the
+     * previous call are walked, so a live count costs only the new pages and only when asked for.
+     */
+    private SpoolScan scannedSoFar(int i) {
+        SpoolScan[] done = scanned.get(i);
+        synchronized (done) {
+            long from = done[0].pages() * meta.pageSize();
+            long to = readers.get(i).pages() * meta.pageSize();
+            if (to > from) {
+                try {
+                    done[0] = done[0].plus(SpoolScan.of(paths.get(i), from, to, meta.pageSize(), meta.headerPage()));
+                } catch (IOException e) {
+                    return done[0]; // the file went with the session: the last count stands
+                }
+            }
+            return done[0];
+        }
+    }
+
+    /**
+     * Events lost so far (live; the final count after {@link #stop()}): what the kernel overwrote or refused since
+     * the readers started, what the headers of pages the readers could not keep reported, and those pages' events.
+     */
     public long lost() {
-        return readers.stream().mapToLong(r -> r.lost() + r.discarded()).sum();
+        Spool done = result;
+        if (done != null) {
+            return done.lost();
+        }
+        long n = 0;
+        for (int i = 0; i < readers.size(); i++) {
+            CpuReader r = readers.get(i);
+            n += Math.max(counters(r.cpu()).lostSince(startCounters.get(i)), r.lost()) + r.discarded();
+        }
+        return n;
+    }
+
+    private CpuCounters counters(int cpu) {
+        return CpuCounters.parse(TraceMeta.readString(statsFile(cpu)).orElse(""));
+    }
+
+    private Path statsFile(int cpu) {
+        return instance.file("per_cpu/cpu" + cpu + "/stats");
     }
 
     /** Drains what is left (never blocking), closes the spool files and returns the result. Idempotent. */
@@ -220,13 +282,36 @@ public final class SpoolDrain implements AutoCloseable {
                 throw NstraceException.environment("reading " + instance.file("per_cpu/cpu" + r.cpu()
                         + "/trace_pipe_raw") + " failed: " + r.failure().getMessage());
             }
-            String stats = TraceMeta.readString(instance.file("per_cpu/cpu" + r.cpu() + "/stats")).orElse("");
-            spools.add(new CpuSpool(r.cpu(), paths.get(i), r.pages(), r.pages() * meta.pageSize(), r.events(),
-                    r.lost(), r.lostUncounted(), r.discarded(), stats));
+            String stats = TraceMeta.readString(statsFile(r.cpu())).orElse("");
+            spools.add(cpuSpool(r, paths.get(i), startCounters.get(i), stats));
         }
         String cmdlines = TraceMeta.readString(instance.traceFs().root().resolve("saved_cmdlines")).orElse("");
         result = new Spool(instance.name(), spoolDir, meta, List.copyOf(spools), cmdlines);
         return result;
+    }
+
+    /**
+     * One reader's result. Its events are the kernel's {@code read events} since the start less what was
+     * discarded; its page-header losses are covered by the overrun in {@code stats} (the stored counts are
+     * differences of it). When the counters cannot say, the spool file's pages are walked instead.
+     */
+    private CpuSpool cpuSpool(CpuReader r, Path file, CpuCounters start, String stats) {
+        long bytes = r.pages() * meta.pageSize();
+        long read = CpuCounters.parse(stats).readSince(start);
+        long events = read - r.discarded();
+        long inPages = r.lost();
+        long uncounted = r.lostUncounted();
+        if (read < 0 || events < 0 || !stats.contains("overrun:")) {
+            try {
+                SpoolScan scan = SpoolScan.of(file, bytes, meta.pageSize(), meta.headerPage());
+                events = scan.events();
+                inPages += scan.lostInPages();
+                uncounted += scan.uncountedPages();
+            } catch (IOException e) {
+                throw NstraceException.environment("cannot read spool file " + file + ": " + e.getMessage());
+            }
+        }
+        return new CpuSpool(r.cpu(), file, r.pages(), bytes, events, inPages, uncounted, r.discarded(), stats);
     }
 
     private void closeFiles() {

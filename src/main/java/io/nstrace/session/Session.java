@@ -229,7 +229,8 @@ public final class Session implements SessionListener, AutoCloseable {
 
     /**
      * Events lost so far, in the model of {@link io.nstrace.format.LostEvents}: of the folded segments per CPU
-     * (overrun and drops read at stop, page flags, discarded), plus the page flags and discards of the running one.
+     * (overrun and drops read at stop, page flags, discarded), plus the running one's (the kernel's overrun and
+     * drops since it started, read now, and its discards).
      */
     public synchronized long lost() {
         long folded = cpus.values().stream().mapToLong(c -> c.spool().lost()).sum();
