@@ -14,6 +14,9 @@ public final class SessionHolderMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // as Main does: SIGINT reaches the shutdown hooks even when this was started with it ignored (a script's
+        // background job)
+        io.nstrace.sys.Signals.restoreInterrupt(() -> System.exit(130));
         TraceFs traceFs = TraceFs.locate(Path.of("/proc"), Optional.empty());
         FencedInstances m = FencedInstances.live(traceFs, LiveContainers.PROC, new StateDir(Path.of(args[1])));
         FencedInstance s = m.attach(LiveContainers.of("held", Integer.parseInt(args[0])), SessionOptions.defaults(),

@@ -59,6 +59,15 @@ class SessionSignalTest {
         return h;
     }
 
+    static boolean hupIgnoredHere() throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 1L) != 0; // SIGHUP is 1
+            }
+        }
+        return false;
+    }
+
     List<String> owned(long pid) {
         return traceFs.instanceNames().stream().filter(n -> n.startsWith("nstrace-") && n.contains("-" + pid + "-"))
                 .toList();
@@ -67,6 +76,9 @@ class SessionSignalTest {
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT", "HUP"})
     void signalsRemoveEverything(String signal) throws Exception {
+        // under nohup SIGHUP is ignored on purpose, and the holder inherits that: nothing to see then
+        org.junit.jupiter.api.Assumptions.assumeFalse(signal.equals("HUP") && hupIgnoredHere(),
+                "SIGHUP is ignored in this process tree (nohup)");
         Process h = holder();
         new ProcessBuilder("kill", "-" + signal, Long.toString(h.pid())).start().waitFor();
         assertTrue(h.waitFor(20, TimeUnit.SECONDS), "holder exits on SIG" + signal);
