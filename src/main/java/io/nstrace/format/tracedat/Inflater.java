@@ -29,6 +29,12 @@ final class Inflater {
      * chunk count (its own reader goes by the count), later versions and nstrace with it.
      */
     static final int COUNT_SLACK = 4;
+    /**
+     * The fewest bytes a chunk can take: its two sizes (8) and the smallest zstd frame holding a page (magic 4, frame
+     * header 2, block header 3, one RLE byte). A chunk count the data cannot hold is damage, and it bounds how much
+     * a salvage counts as lost (a flipped bit in a count once made that a 160 TB scratch file: EFBIG).
+     */
+    static final int MIN_CHUNK_BYTES = 18;
 
     private final String name;
     private final FileChannel in;
@@ -121,6 +127,11 @@ final class Inflater {
             long count;
             try {
                 count = u32("chunk count");
+                long room = Math.max(0, limit - at) / MIN_CHUNK_BYTES;
+                if (count > room) {
+                    throw new Damage("declares " + count + " chunks at byte " + (at - 4) + ", its " + (limit - at)
+                            + " bytes hold at most " + room);
+                }
             } catch (Damage d) {
                 fail(d.getMessage(), pageSize);
                 return;
@@ -135,7 +146,6 @@ final class Inflater {
                         throw new Damage("chunk " + k + " at byte " + chunkAt + " declares " + size
                                 + " bytes, not a whole number of " + pageSize + "-byte pages up to " + MAX_CHUNK);
                     }
-                    largest = Math.max(largest, size);
                     if (packed > limit - at) {
                         throw new Damage("chunk " + k + " at byte " + chunkAt + " declares " + packed
                                 + " compressed bytes, " + (limit - at) + " are left of the cpu's data"
@@ -150,6 +160,7 @@ final class Inflater {
                         throw new Damage("chunk " + k + " at byte " + chunkAt + ": " + e.getMessage());
                     }
                     write(pages);
+                    largest = Math.max(largest, size); // of chunks that proved whole: a damaged size sizes no loss
                 } catch (Damage d) {
                     fail(d.getMessage(), (count - k) * largest);
                     return;
