@@ -164,6 +164,28 @@ class ClusterRecorderMockTest {
         assertTrue(md.toString().contains("Timestamps are wall-clock"), md.toString());
     }
 
+    /**
+     * The exec ends with its exit status right behind the last of many small stdout frames: the node's file must
+     * still hold every byte when the recorder reports it (fabric8 reports the exit and the close on threads of its
+     * own; the file is complete only once the output stream itself has ended). Repeated so a race would show.
+     */
+    @Test
+    void theLastFramesBeforeTheExitStatusAreInTheFile() throws Exception {
+        String a = cluster.agent("node-a", true);
+        List<String> command = RemoteCommand.record(List.of(webId), null, List.of("sched:sched_switch"));
+        byte[] sent = new byte[1 << 20]; // the fixture over and over: 1,024 frames of 1 KiB
+        for (int off = 0; off < sent.length; off += trace.length) {
+            System.arraycopy(trace, 0, sent, off, Math.min(trace.length, sent.length - off));
+        }
+        for (int i = 0; i < 20; i++) {
+            cluster.execAt(MockCluster.execPath(a, command), sent, 1024, null, 0, 0);
+            List<NodeResult> results = recorder(null, 1, new Log()).record(resolve("web-1"));
+            assertNull(results.getFirst().failure(), "iteration " + i);
+            assertEquals(sent.length, results.getFirst().bytes(), "iteration " + i);
+            assertArrayEquals(sent, Files.readAllBytes(dir.resolve("node-a.dat")), "iteration " + i);
+        }
+    }
+
     @Test
     void parallelOneRecordsOneNodeAfterTheOther() {
         String a = cluster.agent("node-a", true);

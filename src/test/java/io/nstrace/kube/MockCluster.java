@@ -129,8 +129,13 @@ final class MockCluster implements AutoCloseable {
 
     /** {@link #exec} at a given request path (an exec without stdin has no {@code stdin=true}). */
     void execAt(String path, byte[] trace, String stderr, int exit, long exitAfterMs) {
+        execAt(path, trace, 32 * 1024, stderr, exit, exitAfterMs);
+    }
+
+    /** {@link #execAt} with stdout in frames of {@code frameSize} bytes. */
+    void execAt(String path, byte[] trace, int frameSize, String stderr, int exit, long exitAfterMs) {
         var s = server.expect().get().withPath(path).andUpgradeToWebSocket().open();
-        for (byte[] frame : frames(1, trace)) {
+        for (byte[] frame : frames(1, trace, frameSize)) {
             s = s.immediately().andEmit(new WebSocketMessage(frame));
         }
         if (stderr != null) {
@@ -148,10 +153,10 @@ final class MockCluster implements AutoCloseable {
                 .withReason("Forbidden").withCode(403).withMessage(message).build()).always();
     }
 
-    private static List<byte[]> frames(int channel, byte[] data) {
+    static List<byte[]> frames(int channel, byte[] data, int frameSize) {
         List<byte[]> out = new ArrayList<>();
-        for (int off = 0; off < data.length; off += 32 * 1024) {
-            out.add(frame(channel, Arrays.copyOfRange(data, off, Math.min(data.length, off + 32 * 1024))));
+        for (int off = 0; off < data.length; off += frameSize) {
+            out.add(frame(channel, Arrays.copyOfRange(data, off, Math.min(data.length, off + frameSize))));
         }
         return out;
     }
