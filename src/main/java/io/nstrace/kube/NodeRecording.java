@@ -190,7 +190,7 @@ final class NodeRecording {
 
     private NodeResult result(Path written, long bytes, String failure, CountingStream err) {
         List<String> lines = ((BoundedBuffer) err.out).text().lines().filter(l -> !l.isBlank()).toList();
-        return new NodeResult(agent.node(), agent.pod(), containers, written, bytes, failure, lines);
+        return new NodeResult(agent.node(), agent.pod(), containers, written, bytes, failure, lines, stopSent.get());
     }
 
     private static String lastLine(CountingStream err) {
