@@ -118,6 +118,10 @@ public final class KubeRecordCommand implements Callable<Integer> {
                     : Signals.handle(sig -> recorder.stop(), "INT", "TERM", "HUP")) {
                 results = recorder.record(r.containers());
             }
+            if (recorder.stopped()) {
+                say(err, "interrupted: every running node was asked to stop and sent what it had recorded"
+                        + " (their traces end at the stop)");
+            }
             List<String> notes = new ArrayList<>(r.notes());
             List<String> changes = PodChanges.check(api, r.containers());
             changes.forEach(n -> say(err, n));

@@ -123,10 +123,18 @@ public final class ClusterRecorder {
     }
 
     private static NodeResult failed(String node, String agentPod, List<PodContainer> containers, String why) {
-        return new NodeResult(node, agentPod, containers, null, 0, why, List.of());
+        return new NodeResult(node, agentPod, containers, null, 0, why, List.of(), false);
     }
 
-    /** Stops every running recording (they still send their trace) and keeps waiting ones from starting. */
+    /** Whether {@link #stop} was called. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * Stops every running recording (they still send their trace) and keeps waiting ones from starting: what
+     * SIGINT, SIGTERM and SIGHUP call. Safe from any thread, any number of times: each node gets one stop line.
+     */
     public void stop() {
         stopped = true;
         running.values().forEach(NodeRecording::stop);

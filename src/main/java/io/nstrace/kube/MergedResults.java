@@ -39,6 +39,10 @@ public final class MergedResults {
     public record Counts(long events, Map<String, Long> lostByNode, List<ContainerCount> containers) {
     }
 
+    /** What the summary says of the nodes the client stopped (Ctrl-C) before their end. */
+    public static final String STOPPED = "Interrupted (Ctrl-C, SIGTERM or SIGHUP): these nodes were asked to stop "
+            + "before their end and sent what they had recorded; their traces end at the stop";
+
     private MergedResults() {
     }
 
@@ -100,7 +104,8 @@ public final class MergedResults {
             Long lost = counts.lostByNode().get(n.node());
             out.write("| " + n.node() + " | " + (n.agentPod() == null ? "-" : n.agentPod()) + " | "
                     + (n.file() == null ? "-" : n.file().getFileName()) + " | " + n.bytes() + " | "
-                    + (lost == null ? "-" : lost) + " | " + (n.ok() ? "ok" : "FAILED: " + n.failure().replace("|", "/"))
+                    + (lost == null ? "-" : lost) + " | " + (!n.ok() ? "FAILED: " + n.failure().replace("|", "/")
+                    : n.stopped() ? "ok, stopped early" : "ok")
                     + " |\n");
         }
         out.write("\n| node | namespace | pod | container | events |\n|---|---|---|---|---|\n");
@@ -109,6 +114,10 @@ public final class MergedResults {
                     + c.events() + " |\n");
         }
         out.write("\n" + counts.events() + " events in all.\n");
+        List<String> stopped = nodes.stream().filter(NodeResult::stopped).map(NodeResult::node).toList();
+        if (!stopped.isEmpty()) {
+            out.write("\n" + STOPPED + ": " + String.join(", ", stopped) + ".\n");
+        }
         if (!notes.isEmpty()) {
             out.write("\n## Notes\n\n");
             for (String n : notes) {

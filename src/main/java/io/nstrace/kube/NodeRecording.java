@@ -4,9 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ExecListener;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,12 +17,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One node's recording: {@code nstrace record ...} exec'd in the node's agent pod through the API server, its
- * stdout (the trace.dat) written to {@code file} as the frames arrive (never held in memory), its stderr kept
- * (bounded). {@link #stop} writes a line to the remote stdin: the remote record stops tracing, writes what it
+ * stdout (the trace.dat) read by the recording's own thread and written to {@code file} as the frames arrive
+ * (fabric8 holds at most about 32 KiB of it; never the whole trace), until that stream ends, so the file is
+ * complete when {@link #run} returns; its stderr kept (bounded). {@link #stop} writes a line to the remote stdin: the remote record stops tracing, writes what it
  * recorded and exits, and the file is complete.
  */
 final class NodeRecording {
@@ -36,7 +39,9 @@ final class NodeRecording {
     private final List<String> command;
     private final Path file;
     private final Duration duration;
-    private final CompletableFuture<String> closed = new CompletableFuture<>();
+    /** Why the exec failed, as fabric8's listener told it (a refused upgrade, a broken stream). */
+    private final AtomicReference<String> execFailure = new AtomicReference<>();
+    private final AtomicBoolean stopSent = new AtomicBoolean();
     private volatile ExecWatch watch;
     private volatile boolean stopRequested;
 
@@ -55,7 +60,7 @@ final class NodeRecording {
         CountingStream err = new CountingStream(new BoundedBuffer(STDERR_LIMIT));
         CountingStream out;
         try {
-            out = new CountingStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+            out = new CountingStream(Files.newOutputStream(file));
         } catch (IOException e) {
             return result(null, 0, "cannot write " + file + ": " + KubeApi.rootMessage(e), err);
         }
@@ -68,16 +73,20 @@ final class NodeRecording {
         return result(file, out.count.get(), failure, err);
     }
 
-    private String exec(OutputStream out, CountingStream err) {
+    /**
+     * Execs the recording and copies its stdout to {@code out} on this thread until the stream itself ends: the
+     * file is complete when this returns, whatever order fabric8 reports the exit status and the close in.
+     */
+    private String exec(OutputStream out, CountingStream err) throws IOException {
         ExecWatch w;
         try {
             w = api.client().pods().inNamespace(agent.namespace()).withName(agent.pod())
                     .inContainer(AgentPods.CONTAINER).withReadyWaitTimeout(0)
-                    .redirectingInput().writingOutput(out).writingError(err).usingListener(new ExecListener() {
+                    .redirectingInput().redirectingOutput().writingError(err).usingListener(new ExecListener() {
                         @Override
                         public void onFailure(Throwable t, Response response) {
                             int code = response == null ? 0 : response.code();
-                            closed.complete(code == 403
+                            execFailure.compareAndSet(null, code == 403
                                     ? api.failure(new KubernetesClientException("forbidden", 403, null), "create",
                                     "pods/exec", agent.namespace()).getMessage()
                                     : "exec in agent pod " + agent.pod() + " failed"
@@ -86,7 +95,7 @@ final class NodeRecording {
 
                         @Override
                         public void onClose(int code, String reason) {
-                            closed.complete(null);
+                            // the end of stdout tells it: the copy below ends there
                         }
                     }).exec(command.toArray(String[]::new));
         } catch (KubernetesClientException e) {
@@ -96,38 +105,70 @@ final class NodeRecording {
         if (stopRequested) {
             sendStop();
         }
-        try (w) {
-            long limit = (duration == null ? 0 : duration.toMillis()) + FINISH.toMillis();
-            String failure = awaitClosed(limit);
-            if (failure != null) {
-                return failure;
+        long limit = (duration == null ? 0 : duration.toMillis()) + FINISH.toMillis();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        InputStream stdout = w.getOutput();
+        // past the limit the stream is closed under the reader, which then fails
+        CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
+            timedOut.set(true);
+            try {
+                stdout.close();
+            } catch (IOException e) {
+                // closing fabric8's in-memory stream does not fail
             }
-            Integer code = w.exitCode().getNow(null);
+        }, CompletableFuture.delayedExecutor(limit, TimeUnit.MILLISECONDS));
+        try (w) {
+            IOException readFailure = copy(stdout, out);
+            watchdog.cancel(false);
+            if (timedOut.get()) {
+                return "agent pod " + agent.pod() + " did not finish within " + limit / 1000 + " s";
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return "interrupted while recording";
+            }
+            Integer code = w.exitCode().get(5, TimeUnit.SECONDS);
+            if (execFailure.get() != null) {
+                return execFailure.get();
+            }
             if (code == null) {
-                code = w.exitCode().get(5, TimeUnit.SECONDS);
+                return readFailure == null ? null : "agent pod " + agent.pod() + ": " + KubeApi.rootMessage(readFailure);
             }
             return code == 0 ? null : "nstrace record in agent pod " + agent.pod() + " exited " + code
                     + lastLine(err);
         } catch (TimeoutException e) {
             return "agent pod " + agent.pod() + " sent no exit status";
         } catch (ExecutionException e) {
-            return "agent pod " + agent.pod() + ": " + KubeApi.rootMessage(e) + lastLine(err);
+            return execFailure.get() != null ? execFailure.get()
+                    : "agent pod " + agent.pod() + ": " + KubeApi.rootMessage(e) + lastLine(err);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted while recording";
+        } finally {
+            watchdog.cancel(false);
         }
     }
 
-    /** Waits for the exec stream to close (stop() shortens it); a failure's message, or null. */
-    private String awaitClosed(long limitMillis) throws InterruptedException, ExecutionException {
-        try {
-            return closed.get(limitMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return "agent pod " + agent.pod() + " did not finish within " + limitMillis / 1000 + " s";
+    /**
+     * Copies {@code stdout} to {@code out} until its end; a failure reading it (the exec failed, exited non-zero
+     * after sending everything, or was closed by the watchdog) is returned, one writing {@code out} thrown.
+     */
+    private static IOException copy(InputStream stdout, OutputStream out) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        while (true) {
+            int n;
+            try {
+                n = stdout.read(buf);
+            } catch (IOException e) {
+                return e;
+            }
+            if (n < 0) {
+                return null;
+            }
+            out.write(buf, 0, n);
         }
     }
 
-    /** Asks the remote recording to stop and send what it has: one line on its stdin. */
+    /** Asks the remote recording to stop and send what it has: one line on its stdin, once. */
     void stop() {
         stopRequested = true;
         sendStop();
@@ -135,21 +176,21 @@ final class NodeRecording {
 
     private void sendStop() {
         ExecWatch w = watch;
-        if (w == null) {
+        if (w == null || !stopSent.compareAndSet(false, true)) {
             return;
         }
         try {
             OutputStream in = w.getInput();
             in.write("stop\n".getBytes(StandardCharsets.US_ASCII));
             in.flush();
-        } catch (IOException e) {
+        } catch (IOException | KubernetesClientException e) {
             // the stream is gone: the remote stdin closed, which stops the recording too
         }
     }
 
     private NodeResult result(Path written, long bytes, String failure, CountingStream err) {
         List<String> lines = ((BoundedBuffer) err.out).text().lines().filter(l -> !l.isBlank()).toList();
-        return new NodeResult(agent.node(), agent.pod(), containers, written, bytes, failure, lines);
+        return new NodeResult(agent.node(), agent.pod(), containers, written, bytes, failure, lines, stopSent.get());
     }
 
     private static String lastLine(CountingStream err) {

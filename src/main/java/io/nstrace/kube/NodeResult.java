@@ -10,9 +10,11 @@ import java.util.List;
  * @param bytes    bytes written to it
  * @param failure  why the node has no (complete) trace, one line; null when it has
  * @param messages the remote nstrace's stderr lines (its per-container counts, or its error)
+ * @param stopped  the client stopped this recording before its end ({@link ClusterRecorder#stop}, Ctrl-C): its
+ *                 trace ends at the stop
  */
 public record NodeResult(String node, String agentPod, List<PodContainer> containers, Path file, long bytes,
-                         String failure, List<String> messages) {
+                         String failure, List<String> messages, boolean stopped) {
     public boolean ok() {
         return failure == null;
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -21,7 +22,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -162,6 +165,119 @@ class ClusterRecorderMockTest {
         assertTrue(md.toString().contains("| node-a | shop | web-1 | nginx | 1538 |"), md.toString());
         assertTrue(md.toString().contains("| node-b | shop | db-0 | postgres | 989 |"), md.toString());
         assertTrue(md.toString().contains("Timestamps are wall-clock"), md.toString());
+    }
+
+    /**
+     * The exec ends with its exit status right behind the last of many small stdout frames: the node's file must
+     * still hold every byte when the recorder reports it (fabric8 reports the exit and the close on threads of its
+     * own; the file is complete only once the output stream itself has ended). Repeated so a race would show.
+     */
+    @Test
+    void theLastFramesBeforeTheExitStatusAreInTheFile() throws Exception {
+        String a = cluster.agent("node-a", true);
+        List<String> command = RemoteCommand.record(List.of(webId), null, List.of("sched:sched_switch"));
+        byte[] sent = new byte[1 << 20]; // the fixture over and over: 1,024 frames of 1 KiB
+        for (int off = 0; off < sent.length; off += trace.length) {
+            System.arraycopy(trace, 0, sent, off, Math.min(trace.length, sent.length - off));
+        }
+        for (int i = 0; i < 20; i++) {
+            cluster.execAt(MockCluster.execPath(a, command), sent, 1024, null, 0, 0);
+            List<NodeResult> results = recorder(null, 1, new Log()).record(resolve("web-1"));
+            assertNull(results.getFirst().failure(), "iteration " + i);
+            assertEquals(sent.length, results.getFirst().bytes(), "iteration " + i);
+            assertArrayEquals(sent, Files.readAllBytes(dir.resolve("node-a.dat")), "iteration " + i);
+        }
+    }
+
+    /**
+     * Ctrl-C through the mock API server: two nodes whose execs send part of a trace and then keep the stream
+     * open until the stop line arrives on stdin; stop() (what SIGINT, SIGTERM and SIGHUP call) sends it to both,
+     * each answers with the rest and exits 0, and both files hold what came before and after the stop.
+     */
+    @Test
+    @Timeout(60)
+    void stopSendsTheStopLineToEveryNodeAndKeepsWhatEachSent() throws Exception {
+        String a = cluster.agent("node-a", true);
+        String b = cluster.agent("node-b", true);
+        int cut = 100_000;
+        byte[] before = Arrays.copyOf(trace, cut);
+        byte[] after = Arrays.copyOfRange(trace, cut, trace.length);
+        cluster.execUntilStop(a, RemoteCommand.record(List.of(webId), null, List.of("sched:sched_switch")), before,
+                after);
+        cluster.execUntilStop(b, RemoteCommand.record(List.of(dbId), null, List.of("sched:sched_switch")), before,
+                after);
+        List<PodContainer> targets = resolve("web-1", "db-0");
+        Log log = new Log();
+        ClusterRecorder recorder = recorder(null, 2, log);
+        // on a thread of its own, as the CLI's main thread: the common pool (1 thread on 2 CPUs) is fabric8's
+        CompletableFuture<List<NodeResult>> recording = new CompletableFuture<>();
+        Thread.ofPlatform().name("kube-record").start(() -> {
+            try {
+                recording.complete(recorder.record(targets));
+            } catch (Throwable t) {
+                recording.completeExceptionally(t);
+            }
+        });
+        // both streams open, each node's first bytes on disk, nothing asked to stop yet
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(size(dir.resolve("node-a.dat")) == cut && size(dir.resolve("node-b.dat")) == cut)) {
+            assertTrue(System.nanoTime() < until, "both nodes' first " + cut + " bytes within 30 s: "
+                    + size(dir.resolve("node-a.dat")) + ", " + size(dir.resolve("node-b.dat")) + " " + log.events);
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        assertFalse(recording.isDone(), "the execs wait for their stdin: " + log.events);
+        assertEquals(cut, size(dir.resolve("node-a.dat")));
+
+        recorder.stop();
+        recorder.stop(); // a second signal (Ctrl-C twice) sends no second line
+        List<NodeResult> results = recording.get(30, TimeUnit.SECONDS);
+
+        assertTrue(recorder.stopped());
+        assertEquals(List.of("node-a", "node-b"), results.stream().map(NodeResult::node).toList());
+        for (NodeResult r : results) {
+            assertNull(r.failure(), r.node());
+            assertTrue(r.stopped(), r.node());
+            assertEquals(trace.length, r.bytes(), r.node());
+            assertArrayEquals(trace, Files.readAllBytes(dir.resolve(r.node() + ".dat")), r.node());
+        }
+        MergedResults.Counts counts = MergedResults.writeJsonLines(results, dir.resolve("merged.jsonl"));
+        assertEquals(2 * 2671, counts.events());
+        StringWriter md = new StringWriter();
+        MergedResults.summary(results, counts, List.of(), md);
+        assertTrue(md.toString().contains("| node-a | nstrace-agent-node-a | node-a.dat | " + trace.length
+                + " | 0 | ok, stopped early |"), md.toString());
+        assertTrue(md.toString().contains(MergedResults.STOPPED + ": node-a, node-b."), md.toString());
+    }
+
+    /** A stop that comes before a node's exec is open is sent as soon as it opens. */
+    @Test
+    @Timeout(60)
+    void aStopBeforeTheExecOpensIsSentWhenItOpens() throws Exception {
+        String a = cluster.agent("node-a", true);
+        cluster.execUntilStop(a, RemoteCommand.record(List.of(webId), null, List.of("sched:sched_switch")),
+                Arrays.copyOf(trace, 1000), Arrays.copyOfRange(trace, 1000, trace.length));
+        List<PodContainer> targets = resolve("web-1");
+        ClusterRecorder[] self = new ClusterRecorder[1];
+        self[0] = new ClusterRecorder(cluster.api, new ClusterRecorder.Plan(Manifests.NAMESPACE, null,
+                List.of("sched:sched_switch"), node -> dir.resolve(node + ".dat"), 1), new ClusterRecorder.Listener() {
+            @Override
+            public void started(String node, String agentPod, List<String> command) {
+                self[0].stop(); // the recording is registered, its exec not yet made
+            }
+
+            @Override
+            public void finished(NodeResult result) {
+            }
+        });
+        NodeResult r = self[0].record(targets).getFirst();
+        assertNull(r.failure());
+        assertTrue(r.stopped());
+        assertArrayEquals(trace, Files.readAllBytes(dir.resolve("node-a.dat")));
+    }
+
+    private static long size(Path f) throws IOException {
+        return Files.exists(f) ? Files.size(f) : -1;
     }
 
     @Test

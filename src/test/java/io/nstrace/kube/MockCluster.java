@@ -129,8 +129,13 @@ final class MockCluster implements AutoCloseable {
 
     /** {@link #exec} at a given request path (an exec without stdin has no {@code stdin=true}). */
     void execAt(String path, byte[] trace, String stderr, int exit, long exitAfterMs) {
+        execAt(path, trace, 32 * 1024, stderr, exit, exitAfterMs);
+    }
+
+    /** {@link #execAt} with stdout in frames of {@code frameSize} bytes. */
+    void execAt(String path, byte[] trace, int frameSize, String stderr, int exit, long exitAfterMs) {
         var s = server.expect().get().withPath(path).andUpgradeToWebSocket().open();
-        for (byte[] frame : frames(1, trace)) {
+        for (byte[] frame : frames(1, trace, frameSize)) {
             s = s.immediately().andEmit(new WebSocketMessage(frame));
         }
         if (stderr != null) {
@@ -142,16 +147,39 @@ final class MockCluster implements AutoCloseable {
                 .done().once();
     }
 
+    /** The stdin frame of the client's stop line, as the mock server receives it: channel 0, then "stop\n". */
+    static final String STOP_FRAME = new String(frame(0, "stop\n".getBytes(StandardCharsets.US_ASCII)),
+            StandardCharsets.UTF_8);
+
+    /**
+     * An exec of exactly {@code command} in {@code pod} that behaves as {@code nstrace record --stop-on-stdin}
+     * without -d: {@code before} on stdout at once, then the stream stays open until the stdin frame of the stop
+     * line arrives, to which it answers with {@code after} on stdout and then exit status 0. Any other stdin frame
+     * makes the mock close the stream with 1002 "Unexpected message" (fabric8's WebSocketSession), so
+     * {@code after} in the file proves the exact stop line arrived.
+     */
+    void execUntilStop(String pod, List<String> command, byte[] before, byte[] after) {
+        var s = server.expect().get().withPath(execPath(pod, command)).andUpgradeToWebSocket().open();
+        for (byte[] f : frames(1, before, 32 * 1024)) {
+            s = s.immediately().andEmit(new WebSocketMessage(f));
+        }
+        byte[] afterFrame = frame(1, after);
+        // the mock matches a binary frame by its bytes decoded as UTF-8, what it sent likewise
+        s = s.expect(STOP_FRAME).andEmit(new WebSocketMessage(afterFrame)).once();
+        s.expectSentWebSocketMessage(new String(afterFrame, StandardCharsets.UTF_8))
+                .andEmit(new StatusStreamMessage(0)).once().done().once();
+    }
+
     /** {@code GET path} answered 403 with the API server's Status. */
     void forbid(String path, String message) {
         server.expect().get().withPath(path).andReturn(403, new StatusBuilder().withStatus("Failure")
                 .withReason("Forbidden").withCode(403).withMessage(message).build()).always();
     }
 
-    private static List<byte[]> frames(int channel, byte[] data) {
+    static List<byte[]> frames(int channel, byte[] data, int frameSize) {
         List<byte[]> out = new ArrayList<>();
-        for (int off = 0; off < data.length; off += 32 * 1024) {
-            out.add(frame(channel, Arrays.copyOfRange(data, off, Math.min(data.length, off + 32 * 1024))));
+        for (int off = 0; off < data.length; off += frameSize) {
+            out.add(frame(channel, Arrays.copyOfRange(data, off, Math.min(data.length, off + frameSize))));
         }
         return out;
     }
