@@ -25,24 +25,22 @@ public final class Libc {
     public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(
-            java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+    private static final Linker LINKER = Downcalls.LINKER;
+    private static final StructLayout CALL_STATE = Downcalls.CALL_STATE;
+    private static final VarHandle ERRNO = Downcalls.ERRNO;
 
-    private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+    private static final MethodHandle OPEN = Downcalls.bind("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
             Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle IOCTL = bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+    private static final MethodHandle CLOSE = Downcalls.bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle IOCTL = Downcalls.bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
             Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle MOUNT = bind("mount",
+    private static final MethodHandle MOUNT = Downcalls.bind("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle MKFIFO = bind("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle RMDIR = bind("rmdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle KILL = bind("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SIGACTION = bind("sigaction",
+    private static final MethodHandle MKFIFO = Downcalls.bind("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle WRITE = Downcalls.bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle RMDIR = Downcalls.bind("rmdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle KILL = Downcalls.bind("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SIGACTION = Downcalls.bind("sigaction",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     /** glibc's struct sigaction: handler, 128-byte mask, flags, restorer (152 bytes on x86_64 and aarch64). */
     private static final long SIGACTION_SIZE = 152;
@@ -57,12 +55,6 @@ public final class Libc {
     private Libc() {
     }
 
-    private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... extra) {
-        Linker.Option[] options = new Linker.Option[extra.length + 1];
-        options[0] = CAPTURE;
-        System.arraycopy(extra, 0, options, 1, extra.length);
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd, options);
-    }
 
     /** Opens {@code path} with {@code flags} and returns the descriptor. */
     public static int open(String path, int flags) throws NativeException {

@@ -3,7 +3,6 @@ package io.nstrace.sys;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
@@ -20,42 +19,34 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * free of the calls it never makes. Every call captures errno and every return value is checked.
  */
 final class NsCalls {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+    private static final StructLayout CALL_STATE = Downcalls.CALL_STATE;
+    private static final VarHandle ERRNO = Downcalls.ERRNO;
 
     private NsCalls() {
     }
 
-    private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... extra) {
-        Linker.Option[] options = new Linker.Option[extra.length + 1];
-        options[0] = CAPTURE;
-        System.arraycopy(extra, 0, options, 1, extra.length);
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd, options);
-    }
 
     // one holder class per call: the JVM binds a handle when its holder is first initialised
     private static final class Open {
-        static final MethodHandle H = bind("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
+        static final MethodHandle H = Downcalls.bind("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
                 Linker.Option.firstVariadicArg(2));
     }
 
     private static final class Close {
-        static final MethodHandle H = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle H = Downcalls.bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
 
     private static final class Ioctl {
-        static final MethodHandle H = bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+        static final MethodHandle H = Downcalls.bind("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
                 Linker.Option.firstVariadicArg(2));
     }
 
     private static final class Setns {
-        static final MethodHandle H = bind("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle H = Downcalls.bind("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
 
     private static final class Uname {
-        static final MethodHandle H = bind("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle H = Downcalls.bind("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     }
 
     /** Binds open, ioctl and close now (e.g. on a helper thread while /proc is read). */
